@@ -1,0 +1,20 @@
+import { randomUUID } from "node:crypto";
+
+/** Per-request context: identity, request id and clock. A new object per request; never holds the db. */
+export interface RequestContext {
+  requestId: string;
+  /** The clock every budget and window computation uses (tests may pin it). */
+  now(): Date;
+  /** True when the caller presented the admin token (or none is configured). */
+  isAdmin: boolean;
+}
+
+export function createContext(request?: Request, options: { adminToken?: string | undefined } = {}): RequestContext {
+  const header = request?.headers.get("x-request-id");
+  const auth = request?.headers.get("authorization") ?? "";
+  return {
+    requestId: header && header.length <= 128 ? header : randomUUID(),
+    now: () => new Date(),
+    isAdmin: !options.adminToken || auth === `Bearer ${options.adminToken}`,
+  };
+}

@@ -1,0 +1,58 @@
+import type { DatabaseTarget } from "../config.js";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { openAdapter, type AdapterOptions } from "./adapter.js";
+
+export type Db = PrismaClient;
+/** A Prisma transaction client (the `tx` argument of an interactive transaction). */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+/**
+ * The process's single Prisma client. Assigned by openDatabase() before the app serves requests;
+ * services import it (ESM live binding) and never receive it through the request context.
+ */
+export let db: Db;
+
+type QueryListener = (sql: string) => void;
+const queryListeners = new Set<QueryListener>();
+let closeCurrent: (() => Promise<void>) | undefined;
+
+export interface OpenOptions extends AdapterOptions {
+  /** Emit every SQL statement to onQuery() listeners (tests count statements). */
+  captureQueries?: boolean;
+}
+
+/** Opens the database for this process and makes it the `db` every service uses. */
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Db> {
+  if (closeCurrent) throw new Error("database already open in this process");
+  const opened = await openAdapter(target, options);
+  const client = new PrismaClient({
+    adapter: opened.factory,
+    log: options.captureQueries ? [{ emit: "event", level: "query" }] : [],
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
+  if (options.captureQueries) {
+    (client as unknown as { $on(e: "query", cb: (ev: { query: string }) => void): void }).$on("query", (ev) => {
+      for (const l of queryListeners) l(ev.query);
+    });
+  }
+  await client.$connect();
+  db = client;
+  closeCurrent = async () => {
+    await client.$disconnect();
+    await opened.close();
+  };
+  return client;
+}
+
+/** Closes the database (PGlite is shut down cleanly and its lock released). Idempotent. */
+export async function closeDatabase(): Promise<void> {
+  const close = closeCurrent;
+  closeCurrent = undefined;
+  await close?.();
+}
+
+/** Subscribes to executed SQL statements (only when opened with captureQueries). */
+export function onQuery(listener: QueryListener): () => void {
+  queryListeners.add(listener);
+  return () => queryListeners.delete(listener);
+}
