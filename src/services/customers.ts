@@ -1,0 +1,75 @@
+/**
+ * Customers: the top of the hierarchy. Callable from REST and GraphQL; every write runs in one
+ * transaction together with the customer's budgets and rate limit.
+ */
+import { z } from "zod";
+import { db } from "../db/client.js";
+import type { RequestContext } from "../context.js";
+import { NotFoundError } from "./errors.js";
+import { createLimits, requestedBudgets } from "./limits.js";
+import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { rethrowUniqueName } from "./prisma-errors.js";
+import { customerInclude, type CustomerRow } from "./shapes.js";
+import {
+  budgetCreateShape,
+  checkBudgetList,
+  checkNewBudget,
+  checkRateLimit,
+  fail,
+  isUuid,
+  parseInput,
+  rateLimitShape,
+} from "./validation.js";
+
+export const createCustomerSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    budget: budgetCreateShape.optional(),
+    budgets: z.array(budgetCreateShape).optional(),
+    rateLimit: rateLimitShape.optional(),
+    calendarAligned: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.name?.trim()) return fail(ctx, ["name"], "Customer name is required");
+    if (v.budget) checkNewBudget(ctx, ["budget"], v.budget);
+    if (v.budgets) checkBudgetList(ctx, ["budgets"], v.budgets);
+    if (v.rateLimit) checkRateLimit(ctx, ["rateLimit"], v.rateLimit, "Invalid rate limit: ");
+  });
+export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
+
+/** Creates a customer with its budgets and rate limit; duplicate names are a ConflictError. */
+export async function createCustomer(ctx: RequestContext, input: unknown): Promise<CustomerRow> {
+  const v = parseInput(createCustomerSchema, input);
+  const now = ctx.now();
+  const id = await db
+    .$transaction(async (tx) => {
+      const c = await tx.customer.create({ data: { name: v.name!.trim(), calendarAligned: v.calendarAligned ?? false } });
+      await createLimits(tx, { customerId: c.id }, requestedBudgets(v), v.rateLimit, c.calendarAligned, now);
+      return c.id;
+    })
+    .catch(rethrowUniqueName);
+  return getCustomer(ctx, id);
+}
+
+export async function getCustomer(_ctx: RequestContext, id: string): Promise<CustomerRow> {
+  const row = isUuid(id) ? await db.customer.findUnique({ where: { id }, include: customerInclude }) : null;
+  if (!row) throw new NotFoundError("Customer");
+  return row;
+}
+
+export interface CustomerListQuery {
+  limit?: string | undefined;
+  offset?: string | undefined;
+  search?: string | undefined;
+}
+
+/** Lists customers (created_at, id order); `search` is a case-insensitive substring of the name. */
+export async function listCustomers(_ctx: RequestContext, q: CustomerListQuery): Promise<Paged<CustomerRow>> {
+  const page = parsePage(q, Boolean(q.search));
+  const where = q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {};
+  const [items, total] = await Promise.all([
+    db.customer.findMany({ where, include: customerInclude, orderBy: listOrder, ...pageArgs(page) }),
+    page.paginated ? db.customer.count({ where }) : Promise.resolve(0),
+  ]);
+  return toPaged(items, total, page);
+}

@@ -1,0 +1,64 @@
+/**
+ * Domain errors: stable `code`, a human message, optional details. No HTTP or GraphQL here;
+ * src/rest/errors.ts and src/graphql/errors.ts each map them once.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldIssue {
+  /** Path of the offending field in the input, e.g. ["budget", "maxLimit"]. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** Bad input. `message` is the first issue's message (the Bifrost text); `issues` lists all of them. */
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [{ path: [], message }],
+  ) {
+    super("VALIDATION", message, { issues });
+  }
+}
+
+export type EntityName =
+  | "Customer"
+  | "Team"
+  | "Virtual key"
+  | "Budget"
+  | "Rate limit"
+  | "Model config"
+  | "Provider"
+  | "Provider key"
+  | "MCP client";
+
+/** The addressed entity (by id in a path or argument) does not exist. */
+export class NotFoundError extends DomainError {
+  constructor(
+    readonly entity: EntityName,
+    message = `${entity} not found`,
+  ) {
+    super("NOT_FOUND", message, { entity });
+  }
+}
+
+/** A uniqueness rule would be broken. `kind` lets the REST layer keep Bifrost's statuses (409 only for model configs). */
+export class ConflictError extends DomainError {
+  constructor(
+    message: string,
+    readonly kind: "duplicate_name" | "duplicate_model_config" | "duplicate" = "duplicate_name",
+  ) {
+    super("CONFLICT", message, { kind });
+  }
+}
+
+/** The single message Bifrost uses for a unique-name violation. */
+export const DUPLICATE_NAME_MESSAGE = "a record with this name already exists. Please use a different value";

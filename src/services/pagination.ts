@@ -1,0 +1,55 @@
+/**
+ * Bifrost list paging (Part 1 §8): no paging params → every row; otherwise limit (default 25,
+ * clamped to 1..100) and offset (≥ 0). Non-numeric or negative values are 400 on every list.
+ */
+import { ValidationError } from "./errors.js";
+
+export interface Page {
+  paginated: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+export const DEFAULT_LIMIT = 25;
+export const MAX_LIMIT = 100;
+
+function parseNumber(name: "limit" | "offset", raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ValidationError(`Invalid ${name} parameter: must be a number`, [{ path: [name], message: `Invalid ${name} parameter: must be a number` }]);
+  const n = Number(raw.trim());
+  if (n < 0) throw new ValidationError(`Invalid ${name} parameter: must be non-negative`, [{ path: [name], message: `Invalid ${name} parameter: must be non-negative` }]);
+  return n;
+}
+
+/** Parses raw query-string values; `filtered` is true when another list filter (search, ids) was given. */
+export function parsePage(raw: { limit?: string | undefined; offset?: string | undefined }, filtered: boolean): Page {
+  const limit = parseNumber("limit", raw.limit);
+  const offset = parseNumber("offset", raw.offset);
+  const paginated = filtered || limit !== undefined || offset !== undefined;
+  return {
+    paginated,
+    limit: limit === undefined || limit <= 0 ? DEFAULT_LIMIT : Math.min(limit, MAX_LIMIT),
+    offset: offset ?? 0,
+  };
+}
+
+/** Prisma skip/take for a page (undefined take = all rows). */
+export function pageArgs(page: Page): { skip?: number; take?: number } {
+  return page.paginated ? { skip: page.offset, take: page.limit } : {};
+}
+
+/** Unpaginated lists report total_count = count = limit = len(items), offset 0 (Bifrost). */
+export function toPaged<T>(items: T[], total: number, page: Page): Paged<T> {
+  return page.paginated
+    ? { items, totalCount: total, limit: page.limit, offset: page.offset }
+    : { items, totalCount: items.length, limit: items.length, offset: 0 };
+}
+
+export const listOrder = [{ createdAt: "asc" as const }, { id: "asc" as const }];

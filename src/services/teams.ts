@@ -1,0 +1,90 @@
+/**
+ * Teams: belong to at most one customer; own budgets and a rate limit. Callable from REST and
+ * GraphQL; each write is one transaction.
+ */
+import { z } from "zod";
+import { db, type Tx } from "../db/client.js";
+import type { RequestContext } from "../context.js";
+import { NotFoundError, ValidationError } from "./errors.js";
+import { createLimits, requestedBudgets } from "./limits.js";
+import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { rethrowUniqueName } from "./prisma-errors.js";
+import { teamInclude, type TeamRow } from "./shapes.js";
+import {
+  budgetCreateShape,
+  checkBudgetList,
+  checkNewBudget,
+  checkRateLimit,
+  fail,
+  isUuid,
+  ownerRef,
+  parseInput,
+  rateLimitShape,
+} from "./validation.js";
+
+export const createTeamSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    customerId: ownerRef,
+    budget: budgetCreateShape.optional(),
+    budgets: z.array(budgetCreateShape).optional(),
+    rateLimit: rateLimitShape.optional(),
+    calendarAligned: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.name?.trim()) return fail(ctx, ["name"], "Team name is required");
+    if (v.budget) checkNewBudget(ctx, ["budget"], v.budget);
+    if (v.budgets) checkBudgetList(ctx, ["budgets"], v.budgets);
+    if (v.rateLimit) checkRateLimit(ctx, ["rateLimit"], v.rateLimit, "Invalid rate limit: ");
+  });
+export type CreateTeamInput = z.input<typeof createTeamSchema>;
+
+/** A referenced customer must exist (400 naming it, Part 1 §2). */
+export async function assertCustomerExists(tx: Tx, id: string, path: string[] = ["customerId"]): Promise<void> {
+  const found = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { id: true } }) : null;
+  if (!found) throw new ValidationError(`Customer not found: ${id}`, [{ path, message: `Customer not found: ${id}` }]);
+}
+
+export async function createTeam(ctx: RequestContext, input: unknown): Promise<TeamRow> {
+  const v = parseInput(createTeamSchema, input);
+  const now = ctx.now();
+  const id = await db
+    .$transaction(async (tx) => {
+      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+      const t = await tx.team.create({
+        data: { name: v.name!.trim(), customerId: v.customerId ?? null, calendarAligned: v.calendarAligned ?? false },
+      });
+      await createLimits(tx, { teamId: t.id }, requestedBudgets(v), v.rateLimit, t.calendarAligned, now);
+      return t.id;
+    })
+    .catch(rethrowUniqueName);
+  return getTeam(ctx, id);
+}
+
+export async function getTeam(_ctx: RequestContext, id: string): Promise<TeamRow> {
+  const row = isUuid(id) ? await db.team.findUnique({ where: { id }, include: teamInclude }) : null;
+  if (!row) throw new NotFoundError("Team");
+  return row;
+}
+
+export interface TeamListQuery {
+  limit?: string | undefined;
+  offset?: string | undefined;
+  search?: string | undefined;
+  customerId?: string | undefined;
+}
+
+/** Lists teams; `customerId` filters exactly, `search` matches the name case-insensitively. */
+export async function listTeams(_ctx: RequestContext, q: TeamListQuery): Promise<Paged<TeamRow>> {
+  const page = parsePage(q, Boolean(q.search));
+  if (q.customerId && !isUuid(q.customerId)) return toPaged([], 0, page);
+  const where = {
+    ...(q.customerId ? { customerId: q.customerId } : {}),
+    ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
+  };
+  const [items, total] = await Promise.all([
+    db.team.findMany({ where, include: teamInclude, orderBy: listOrder, ...pageArgs(page) }),
+    page.paginated ? db.team.count({ where }) : Promise.resolve(0),
+  ]);
+  return toPaged(items, total, page);
+}

@@ -1,0 +1,174 @@
+/**
+ * Shared zod schemas and checks for every owner of budgets and rate limits. Inputs are camelCase;
+ * messages name fields in snake_case (the wire vocabulary of Bifrost's API) and keep Bifrost's texts.
+ * Structural problems (unknown field, wrong type) are reported first; semantic checks then run in
+ * Bifrost's order, so the first issue is the message Bifrost would give.
+ */
+import { z } from "zod";
+import { validateResetDuration } from "../lib/duration.js";
+import { ValidationError, type FieldIssue } from "./errors.js";
+
+export const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+export const fieldPath = (path: PropertyKey[]) =>
+  path.map((p) => (typeof p === "number" ? `[${p}]` : snake(String(p)))).join(".").replace(/\.\[/g, "[");
+
+function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => ({ path: [...path, k], message: `Unknown field: ${fieldPath([...path, k])}` }));
+  }
+  if (issue.code === "custom") return [{ path, message: issue.message }];
+  if (issue.code === "invalid_type") {
+    const expected = issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
+    return [{ path, message: `Invalid value for ${fieldPath(path)}: expected ${expected}` }];
+  }
+  return [{ path, message: `Invalid value for ${fieldPath(path)}: ${issue.message}` }];
+}
+
+/** Parses `input` with `schema`; throws ValidationError whose message is the first issue. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new ValidationError("Invalid JSON: expected an object");
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.flatMap(describeIssue);
+  throw new ValidationError(issues[0]?.message ?? "Invalid input", issues);
+}
+
+/** Adds an issue from inside a superRefine. */
+export function fail(ctx: z.core.$RefinementCtx, path: (string | number)[], message: string): void {
+  ctx.addIssue({ code: "custom", path, message });
+}
+
+const money = z.number().finite();
+const count = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+/** Durations are validated semantically (Bifrost messages); structurally they are strings. */
+const duration = z.string();
+const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+export const budgetCreateShape = z.strictObject({
+  id: z.string().optional(),
+  maxLimit: money.optional(),
+  resetDuration: duration.optional(),
+  calendarAligned: z.boolean().optional(),
+});
+export type BudgetInput = z.output<typeof budgetCreateShape>;
+
+export const rateLimitShape = z.strictObject({
+  tokenMaxLimit: nullable(count),
+  tokenResetDuration: nullable(duration),
+  requestMaxLimit: nullable(count),
+  requestResetDuration: nullable(duration),
+});
+export type RateLimitInput = z.output<typeof rateLimitShape>;
+
+export interface BudgetMessages {
+  negative: (v: number) => string;
+  format: (d: string) => string;
+}
+export const ownerBudgetMessages: BudgetMessages = {
+  negative: (v) => `Budget max_limit cannot be negative: ${v.toFixed(2)}`,
+  format: (d) => `Invalid reset duration format: ${d}`,
+};
+export const providerConfigBudgetMessages: BudgetMessages = {
+  negative: (v) => `provider config budget max_limit cannot be negative: ${v.toFixed(2)}`,
+  format: (d) => `invalid provider config budget reset duration format: ${d}`,
+};
+
+/**
+ * Checks a budget that will be created. Like Bifrost (Go zero values), a missing max_limit counts as 0
+ * and a missing reset_duration as "": negative limit, then duration format, then zero limit.
+ */
+export function checkNewBudget(
+  ctx: z.core.$RefinementCtx,
+  path: (string | number)[],
+  b: BudgetInput,
+  messages: BudgetMessages = ownerBudgetMessages,
+): void {
+  const max = b.maxLimit ?? 0;
+  if (max < 0) return fail(ctx, [...path, "maxLimit"], messages.negative(max));
+  if (!checkDuration(ctx, [...path, "resetDuration"], b.resetDuration ?? "", messages)) return;
+  if (max === 0) fail(ctx, [...path, "maxLimit"], `budget max limit cannot be negative or zero: ${max.toFixed(2)}`);
+}
+
+/** Checks the fields present in a partial budget edit (limit > 0 when given, duration valid when given). */
+export function checkBudgetPatch(
+  ctx: z.core.$RefinementCtx,
+  path: (string | number)[],
+  b: BudgetInput,
+  messages: BudgetMessages = ownerBudgetMessages,
+): void {
+  if (b.maxLimit !== undefined && b.maxLimit < 0) return fail(ctx, [...path, "maxLimit"], messages.negative(b.maxLimit));
+  if (b.maxLimit === 0) return fail(ctx, [...path, "maxLimit"], `budget max limit cannot be negative or zero: 0.00`);
+  if (b.resetDuration !== undefined) checkDuration(ctx, [...path, "resetDuration"], b.resetDuration, messages);
+}
+
+function checkDuration(ctx: z.core.$RefinementCtx, path: (string | number)[], d: string, messages: BudgetMessages): boolean {
+  const v = validateResetDuration(d);
+  if (!v.ok && v.reason === "format") fail(ctx, path, messages.format(d));
+  else if (!v.ok) fail(ctx, path, `reset duration must be > 0: ${d}`);
+  return v.ok;
+}
+
+/** Several budgets for one owner: each valid, reset_duration unique (CURRENT profile). */
+export function checkBudgetList(ctx: z.core.$RefinementCtx, path: (string | number)[], list: BudgetInput[], patch = false): void {
+  const seen = new Set<string>();
+  list.forEach((b, i) => {
+    if (patch && b.id !== undefined) checkBudgetPatch(ctx, [...path, i], b);
+    else checkNewBudget(ctx, [...path, i], b);
+    if (b.resetDuration !== undefined) {
+      if (seen.has(b.resetDuration)) fail(ctx, [...path, i, "resetDuration"], `Duplicate reset_duration in budgets: ${b.resetDuration}`);
+      seen.add(b.resetDuration);
+    }
+  });
+}
+
+/** Rate-limit rules (Bifrost's model hook). `prefix` is "" on keys and "Invalid rate limit: " on teams/customers. */
+export function checkRateLimit(ctx: z.core.$RefinementCtx, path: (string | number)[], r: RateLimitInput, prefix = ""): void {
+  for (const kind of ["token", "request"] as const) {
+    const max = r[`${kind}MaxLimit`];
+    const dur = r[`${kind}ResetDuration`];
+    const at = (f: string) => [...path, `${kind}${f}`];
+    if (max !== undefined && max !== null && max <= 0) {
+      return fail(ctx, at("MaxLimit"), `${prefix}rate limit ${kind} max limit cannot be negative or zero: ${max}`);
+    }
+    if (max !== undefined && max !== null && (dur === undefined || dur === null || dur === "")) {
+      return fail(ctx, at("ResetDuration"), `${prefix}rate limit ${kind} reset duration is required`);
+    }
+    if (dur !== undefined && dur !== null) {
+      const v = validateResetDuration(dur);
+      if (!v.ok && v.reason === "format") return fail(ctx, at("ResetDuration"), `${prefix}invalid rate limit ${kind} reset duration format: ${dur}`);
+      if (!v.ok) return fail(ctx, at("ResetDuration"), `${prefix}${kind} reset duration cannot be zero or negative: ${dur}`);
+    }
+  }
+}
+
+export const isEmptyObject = (o: object) => Object.values(o).every((v) => v === undefined);
+
+/**
+ * Allow-lists (`allowed_models`, `key_ids`, `tools_to_execute`): ["*"] = all, [] = none.
+ * `*` mixed with other values and duplicates (case-insensitive) are rejected with Bifrost's text.
+ */
+export function checkAllowList(ctx: z.core.$RefinementCtx, path: (string | number)[], list: string[] | undefined, what: string): void {
+  if (!list) return;
+  if (list.includes("*") && list.length > 1) {
+    return fail(ctx, path, `invalid ${what}: wildcard '*' cannot be used with other values in the whitelist`);
+  }
+  const seen = new Set<string>();
+  for (const v of list) {
+    const k = v.toLowerCase();
+    if (seen.has(k)) return fail(ctx, path, `invalid ${what}: duplicate value '${v}' in whitelist`);
+    seen.add(k);
+  }
+}
+
+/** Owner reference: `""`/whitespace means none (normalised to null), otherwise must look like a uuid. */
+export const ownerRef = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === null || v.trim() === "" ? null : v.trim()));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (v: string) => UUID.test(v);

@@ -1,0 +1,224 @@
+/**
+ * Virtual keys: what an app presents to the gateway. A key belongs to a team or a customer, never
+ * both. Creation writes the key, its budgets, rate limit, provider configs (with their own limits and
+ * allowed provider keys) and MCP configs in ONE transaction. The key value is returned once.
+ */
+import { z } from "zod";
+import { db, type Tx } from "../db/client.js";
+import type { RequestContext } from "../context.js";
+import { issueVirtualKey } from "../lib/api-keys.js";
+import { NotFoundError, ValidationError } from "./errors.js";
+import { createLimits, requestedBudgets } from "./limits.js";
+import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { rethrowUniqueName } from "./prisma-errors.js";
+import { virtualKeyInclude, type VirtualKeyRow } from "./shapes.js";
+import { assertCustomerExists } from "./teams.js";
+import {
+  budgetCreateShape,
+  checkAllowList,
+  checkBudgetList,
+  checkNewBudget,
+  checkRateLimit,
+  fail,
+  isUuid,
+  ownerRef,
+  parseInput,
+  providerConfigBudgetMessages,
+  rateLimitShape,
+} from "./validation.js";
+
+const allowList = z.array(z.string());
+
+export const providerConfigShape = z.strictObject({
+  id: z.number().int().optional(),
+  provider: z.string().optional(),
+  weight: z.number().finite().nullable().optional(),
+  allowedModels: allowList.optional(),
+  keyIds: allowList.optional(),
+  budget: budgetCreateShape.optional(),
+  budgets: z.array(budgetCreateShape).optional(),
+  rateLimit: rateLimitShape.optional(),
+});
+export type ProviderConfigInput = z.output<typeof providerConfigShape>;
+
+export const mcpConfigShape = z.strictObject({
+  id: z.number().int().optional(),
+  mcpClientName: z.string().optional(),
+  toolsToExecute: allowList.optional(),
+});
+export type McpConfigInput = z.output<typeof mcpConfigShape>;
+
+/** Checks of provider_configs / mcp_configs shared by create and update (`patch` allows budget edits by id). */
+export function checkConfigs(
+  ctx: z.core.$RefinementCtx,
+  v: { providerConfigs?: ProviderConfigInput[] | undefined; mcpConfigs?: McpConfigInput[] | undefined },
+  patch = false,
+): void {
+  v.providerConfigs?.forEach((pc, i) => {
+    const at = ["providerConfigs", i];
+    if (!pc.provider?.trim()) return fail(ctx, [...at, "provider"], "provider is required for every provider config");
+    if (!/^[a-z0-9][a-z0-9_.-]{0,49}$/i.test(pc.provider)) return fail(ctx, [...at, "provider"], `invalid provider name: ${pc.provider}`);
+    if (pc.weight != null && pc.weight < 0) return fail(ctx, [...at, "weight"], `weight cannot be negative: ${pc.weight}`);
+    checkAllowList(ctx, [...at, "allowedModels"], pc.allowedModels, `allowed_models for provider ${pc.provider}`);
+    checkAllowList(ctx, [...at, "keyIds"], pc.keyIds, `key_ids for provider ${pc.provider}`);
+    if (pc.budget && !(patch && pc.id !== undefined)) checkNewBudget(ctx, [...at, "budget"], pc.budget, providerConfigBudgetMessages);
+    if (pc.budgets) checkBudgetList(ctx, [...at, "budgets"], pc.budgets, patch);
+    if (pc.rateLimit && !(patch && pc.id !== undefined)) checkRateLimit(ctx, [...at, "rateLimit"], pc.rateLimit);
+  });
+  const names = new Set<string>();
+  v.mcpConfigs?.forEach((m, i) => {
+    const at = ["mcpConfigs", i];
+    if (m.id === undefined || !patch) {
+      if (!m.mcpClientName?.trim()) return fail(ctx, [...at, "mcpClientName"], "mcp_client_name is required for every MCP config");
+    }
+    if (m.mcpClientName !== undefined) {
+      if (names.has(m.mcpClientName)) return fail(ctx, [...at, "mcpClientName"], `duplicate mcp_client_name: ${m.mcpClientName}`);
+      names.add(m.mcpClientName);
+    }
+    checkAllowList(ctx, [...at, "toolsToExecute"], m.toolsToExecute, `tools_to_execute for mcp client ${m.mcpClientName ?? m.id}`);
+  });
+}
+
+export const createVirtualKeySchema = z
+  .strictObject({
+    name: z.string().optional(),
+    description: z.string().optional(),
+    teamId: ownerRef,
+    customerId: ownerRef,
+    isActive: z.boolean().optional(),
+    calendarAligned: z.boolean().optional(),
+    allowAllProviders: z.boolean().optional(),
+    budget: budgetCreateShape.optional(),
+    budgets: z.array(budgetCreateShape).optional(),
+    rateLimit: rateLimitShape.optional(),
+    providerConfigs: z.array(providerConfigShape).optional(),
+    mcpConfigs: z.array(mcpConfigShape).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.name?.trim()) return fail(ctx, ["name"], "Virtual key name is required");
+    if (v.teamId !== undefined && v.customerId !== undefined) {
+      return fail(ctx, ["teamId"], "VirtualKey cannot be attached to both Team and Customer");
+    }
+    if (v.budget) checkNewBudget(ctx, ["budget"], v.budget);
+    if (v.budgets) checkBudgetList(ctx, ["budgets"], v.budgets);
+    if (v.rateLimit) checkRateLimit(ctx, ["rateLimit"], v.rateLimit);
+    checkConfigs(ctx, v);
+  });
+export type CreateVirtualKeyInput = z.input<typeof createVirtualKeySchema>;
+
+export async function assertTeamExists(tx: Tx, id: string): Promise<void> {
+  const found = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { id: true } }) : null;
+  if (!found) throw new ValidationError(`Team not found: ${id}`, [{ path: ["teamId"], message: `Team not found: ${id}` }]);
+}
+
+/** Resolves `key_ids` (provider key_id UUIDs) for one provider; a count mismatch is Bifrost's 400. */
+async function resolveKeyIds(tx: Tx, provider: string, keyIds: string[], path: (string | number)[]): Promise<number[]> {
+  const valid = keyIds.filter(isUuid);
+  const found = valid.length ? await tx.providerKey.findMany({ where: { provider, keyId: { in: valid } }, select: { id: true } }) : [];
+  if (found.length !== keyIds.length) {
+    const message = `some keys not found for provider ${provider}: expected ${keyIds.length}, found ${found.length}`;
+    throw new ValidationError(message, [{ path, message }]);
+  }
+  return found.map((k) => k.id);
+}
+
+/** Creates one provider config with its limits and key bindings (used by create and update). */
+export async function createProviderConfig(tx: Tx, virtualKeyId: string, pc: ProviderConfigInput, index: number, aligned: boolean, now: Date): Promise<void> {
+  const keyIds = pc.keyIds ?? ["*"];
+  const allowAllKeys = keyIds.length === 1 && keyIds[0] === "*";
+  const keyRows = allowAllKeys ? [] : await resolveKeyIds(tx, pc.provider!, keyIds, ["providerConfigs", index, "keyIds"]);
+  const created = await tx.providerConfig.create({
+    data: {
+      virtualKeyId,
+      provider: pc.provider!.trim(),
+      weight: pc.weight ?? null,
+      allowedModels: pc.allowedModels ?? ["*"],
+      allowAllKeys,
+      keys: { create: keyRows.map((providerKeyId) => ({ providerKeyId })) },
+    },
+  });
+  await createLimits(tx, { providerConfigId: created.id }, requestedBudgets(pc), pc.rateLimit, aligned, now);
+}
+
+/** Resolves an MCP client by name (400 naming it when unknown). */
+export async function resolveMcpClient(tx: Tx, name: string, index: number): Promise<number> {
+  const client = await tx.mcpClient.findUnique({ where: { name }, select: { id: true } });
+  if (!client) throw new ValidationError(`MCP client not found: ${name}`, [{ path: ["mcpConfigs", index, "mcpClientName"], message: `MCP client not found: ${name}` }]);
+  return client.id;
+}
+
+export interface CreatedVirtualKey {
+  key: VirtualKeyRow;
+  /** The full key value: shown once, never stored. */
+  value: string;
+}
+
+/** Creates a key with everything nested in one transaction; any failure rolls all of it back. */
+export async function createVirtualKey(ctx: RequestContext, input: unknown): Promise<CreatedVirtualKey> {
+  const v = parseInput(createVirtualKeySchema, input);
+  const now = ctx.now();
+  const issued = issueVirtualKey();
+  const id = await db
+    .$transaction(async (tx) => {
+      if (v.teamId) await assertTeamExists(tx, v.teamId);
+      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+      const vk = await tx.virtualKey.create({
+        data: {
+          name: v.name!.trim(),
+          description: v.description ?? "",
+          valueHash: issued.hash,
+          valuePrefix: issued.prefix,
+          valueSuffix: issued.suffix,
+          isActive: v.isActive ?? true,
+          teamId: v.teamId ?? null,
+          customerId: v.customerId ?? null,
+          calendarAligned: v.calendarAligned ?? false,
+          allowAllProviders: v.allowAllProviders ?? false,
+        },
+      });
+      await createLimits(tx, { virtualKeyId: vk.id }, requestedBudgets(v), v.rateLimit, vk.calendarAligned, now);
+      for (const [i, pc] of (v.providerConfigs ?? []).entries()) {
+        await createProviderConfig(tx, vk.id, pc, i, vk.calendarAligned, now);
+      }
+      for (const [i, m] of (v.mcpConfigs ?? []).entries()) {
+        const mcpClientId = await resolveMcpClient(tx, m.mcpClientName!, i);
+        await tx.mcpConfig.create({ data: { virtualKeyId: vk.id, mcpClientId, toolsToExecute: m.toolsToExecute ?? ["*"] } });
+      }
+      return vk.id;
+    })
+    .catch(rethrowUniqueName);
+  return { key: await getVirtualKey(ctx, id), value: issued.value };
+}
+
+export async function getVirtualKey(_ctx: RequestContext, id: string): Promise<VirtualKeyRow> {
+  const row = isUuid(id) ? await db.virtualKey.findUnique({ where: { id }, include: virtualKeyInclude }) : null;
+  if (!row) throw new NotFoundError("Virtual key");
+  return row;
+}
+
+export interface VirtualKeyListQuery {
+  limit?: string | undefined;
+  offset?: string | undefined;
+  search?: string | undefined;
+  teamId?: string | undefined;
+  customerId?: string | undefined;
+}
+
+/** Lists keys; `teamId` and `customerId` combine with OR (Bifrost), `customerId` matches direct keys only. */
+export async function listVirtualKeys(_ctx: RequestContext, q: VirtualKeyListQuery): Promise<Paged<VirtualKeyRow>> {
+  const page = parsePage(q, Boolean(q.search || q.teamId || q.customerId));
+  const owners = [
+    ...(q.teamId ? [{ teamId: q.teamId }] : []),
+    ...(q.customerId ? [{ customerId: q.customerId }] : []),
+  ].filter((o) => isUuid(Object.values(o)[0] as string));
+  if ((q.teamId || q.customerId) && owners.length === 0) return toPaged([], 0, page);
+  const where = {
+    ...(owners.length ? { OR: owners } : {}),
+    ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
+  };
+  const [items, total] = await Promise.all([
+    db.virtualKey.findMany({ where, include: virtualKeyInclude, orderBy: listOrder, ...pageArgs(page) }),
+    page.paginated ? db.virtualKey.count({ where }) : Promise.resolve(0),
+  ]);
+  return toPaged(items, total, page);
+}
