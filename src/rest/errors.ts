@@ -1,0 +1,24 @@
+/** DomainError → HTTP status and Bifrost's error envelope (Part 1 §2). One table, used by every route. */
+import { ConflictError, DomainError } from "../services/errors.js";
+
+export function errorBody(status: number, message: string) {
+  return { is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} };
+}
+
+export function errorResponse(status: number, message: string, headers?: Record<string, string>): Response {
+  return Response.json(errorBody(status, message), { status, headers });
+}
+
+const statusByCode: Record<string, number> = {
+  VALIDATION: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 400,
+};
+
+/** Maps a thrown error to a response; unknown errors are a generic 500 (never raw DB text). */
+export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
+  if (err instanceof ConflictError && err.kind === "duplicate_model_config") return errorResponse(409, err.message);
+  if (err instanceof DomainError && statusByCode[err.code]) return errorResponse(statusByCode[err.code]!, err.message);
+  onUnexpected(err);
+  return errorResponse(500, "Internal server error");
+}

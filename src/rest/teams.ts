@@ -1,0 +1,29 @@
+import { createTeam, getTeam, listTeams } from "../services/teams.js";
+import { listQuery, memoryMap } from "./query.js";
+import { json, type Route } from "./router.js";
+import { listEnvelope, team } from "./serialize.js";
+
+export const teamRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/governance/teams",
+    handler: async ({ ctx, query }) => {
+      const page = await listTeams(ctx, { ...listQuery(query), customerId: query.get("customer_id") || undefined });
+      const body = listEnvelope("teams", page, team);
+      return json(query.get("from_memory") === "true" ? memoryMap(body, "teams") : body);
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/governance/teams",
+    handler: async ({ ctx, body }) => {
+      const created = await createTeam(ctx, await body());
+      return json({ message: "Team created successfully", team: team(created) });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/governance/teams/:id",
+    handler: async ({ ctx, params }) => json({ team: team(await getTeam(ctx, params.id!)) }),
+  },
+];

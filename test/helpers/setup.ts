@@ -1,0 +1,19 @@
+/** Per test file: open this project's database (restored PGlite template, or the shared PostgreSQL DB). */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, inject } from "vitest";
+import { closeDatabase, openDatabase } from "../../src/db/client.js";
+
+export const engine = process.env.TEST_DB === "postgres" ? "postgres" : "pglite";
+
+beforeAll(async () => {
+  if (engine === "postgres") {
+    await openDatabase({ kind: "postgres", url: inject("databaseUrl") }, { captureQueries: true, poolSize: 4 });
+  } else {
+    const template = new Blob([readFileSync(inject("pgliteTemplate"))]);
+    await openDatabase({ kind: "pglite", dataDir: "memory://" }, { captureQueries: true, loadDataDir: template });
+  }
+});
+
+afterAll(async () => {
+  await closeDatabase();
+});
