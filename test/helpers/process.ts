@@ -1,0 +1,61 @@
+/** Starts real server processes (node + tsx, src/main.ts) on an ephemeral port and talks HTTP to them. */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every log line so far. */
+  logs: string[];
+  exited: Promise<number | null>;
+}
+
+export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 60_000);
+    const onLine = (line: string) => {
+      logs.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg?.startsWith("listening on") && entry.port) {
+          clearTimeout(timer);
+          resolve({ child, url: `http://127.0.0.1:${entry.port}`, logs, exited });
+        }
+      } catch {
+        /* not JSON */
+      }
+    };
+    let buffer = "";
+    const feed = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      lines.filter(Boolean).forEach(onLine);
+    };
+    child.stdout!.on("data", feed);
+    child.stderr!.on("data", feed);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`server exited with ${code} before listening:\n${logs.join("\n")}`), { code, logs }));
+    });
+  });
+}
+
+export async function stopServer(s: ServerProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+  s.child.kill(signal);
+  return s.exited;
+}
+
+export async function http(base: string, method: string, p: string, body?: unknown) {
+  const res = await fetch(base + p, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
