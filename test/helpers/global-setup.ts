@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -45,7 +45,9 @@ async function pgliteTemplate(): Promise<string> {
     const dump = await db.dumpDataDir("gzip");
     await db.close();
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file); // atomic: concurrent runs never read a half-written template
     return file;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
