@@ -1,0 +1,21 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+import { printSchema } from "graphql";
+import { schema } from "./src/graphql/schema.js";
+
+/** Run through `npm run generate` (NODE_OPTIONS=--import=tsx): the schema is built in process, no database. */
+const config: CodegenConfig = {
+  schema: printSchema(schema),
+  documents: ["test/**/*.ts", "!test/gql/**"],
+  ignoreNoDocuments: true,
+  emitLegacyCommonJSImports: false,
+  generates: {
+    "src/graphql/schema.graphql": { plugins: ["schema-ast"] },
+    "test/gql/": {
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: { scalars: { DateTime: "string" }, useTypeImports: true, enumsAsTypes: true, skipTypename: true },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,11 @@
+import { builder } from "./builder.js";
+import "./errors.js";
+import "./types/budget.js";
+import "./types/rate-limit.js";
+import "./types/provider-config.js";
+import "./types/mcp-config.js";
+import "./types/customer.js";
+import "./types/team.js";
+import "./types/virtual-key.js";
+
+export const schema = builder.toSchema();

@@ -1,0 +1,112 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    ": typeof types.MissingNodeDocument,
+    "\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CreateCustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateCustomerMDocument,
+    "\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on CreateTeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateTeamMDocument,
+    "\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateVirtualKeyMDocument,
+    "\n  query Fleet($search: String!) {\n    customers(first: 100, search: $search) {\n      totalCount\n      edges {\n        node {\n          name\n          budget { maxLimit }\n          teams {\n            name\n            virtualKeys(first: 50) {\n              totalCount\n              edges {\n                node {\n                  name\n                  value\n                  budget { maxLimit }\n                  budgets { resetDuration }\n                  rateLimit { requestMaxLimit }\n                  providerConfigs { provider budget { maxLimit } rateLimit { tokenMaxLimit } }\n                  team { name }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.FleetDocument,
+    "\n  mutation ReadsCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { ... on CreateCustomerPayload { customer { id uuid } } ... on Error { message } }\n  }\n": typeof types.ReadsCreateCustomerDocument,
+    "\n  mutation ReadsCreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { ... on CreateTeamPayload { team { id uuid } } ... on Error { message } }\n  }\n": typeof types.ReadsCreateTeamDocument,
+    "\n  mutation ReadsCreateVirtualKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { ... on CreateVirtualKeyPayload { value virtualKey { id uuid } } ... on Error { message } }\n  }\n": typeof types.ReadsCreateVirtualKeyDocument,
+    "\n  query CustomerGraph($id: String!) {\n    customer(id: $id) {\n      uuid\n      name\n      budget { maxLimit resetDuration currentUsage calendarAligned }\n      budgets { maxLimit resetDuration }\n      rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit requestResetDuration tokenCurrentUsage requestCurrentUsage }\n      teams {\n        name\n        budget { maxLimit resetDuration }\n        rateLimit { requestMaxLimit requestResetDuration }\n        virtualKeys(first: 10) {\n          totalCount\n          edges {\n            node {\n              name\n              value\n              isActive\n              budget { maxLimit resetDuration lastReset }\n              rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit }\n              providerConfigs {\n                provider\n                weight\n                allowedModels\n                allowAllKeys\n                keys { keyId name provider models weight enabled }\n                budget { maxLimit resetDuration }\n                rateLimit { tokenMaxLimit tokenResetDuration }\n                virtualKey { name }\n              }\n              mcpConfigs { mcpClient { name connectionType } toolsToExecute }\n              team { name customer { uuid name } }\n            }\n          }\n        }\n      }\n      virtualKeys(first: 10) { totalCount edges { node { name customer { uuid } team { uuid } } } }\n    }\n  }\n": typeof types.CustomerGraphDocument,
+    "\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n": typeof types.NodeRoundTripDocument,
+    "\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n": typeof types.ByUuidDocument,
+    "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n": typeof types.TeamsPageDocument,
+};
+const documents: Documents = {
+    "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    ": types.MissingNodeDocument,
+    "\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CreateCustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateCustomerMDocument,
+    "\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on CreateTeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateTeamMDocument,
+    "\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateVirtualKeyMDocument,
+    "\n  query Fleet($search: String!) {\n    customers(first: 100, search: $search) {\n      totalCount\n      edges {\n        node {\n          name\n          budget { maxLimit }\n          teams {\n            name\n            virtualKeys(first: 50) {\n              totalCount\n              edges {\n                node {\n                  name\n                  value\n                  budget { maxLimit }\n                  budgets { resetDuration }\n                  rateLimit { requestMaxLimit }\n                  providerConfigs { provider budget { maxLimit } rateLimit { tokenMaxLimit } }\n                  team { name }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": types.FleetDocument,
+    "\n  mutation ReadsCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { ... on CreateCustomerPayload { customer { id uuid } } ... on Error { message } }\n  }\n": types.ReadsCreateCustomerDocument,
+    "\n  mutation ReadsCreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { ... on CreateTeamPayload { team { id uuid } } ... on Error { message } }\n  }\n": types.ReadsCreateTeamDocument,
+    "\n  mutation ReadsCreateVirtualKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { ... on CreateVirtualKeyPayload { value virtualKey { id uuid } } ... on Error { message } }\n  }\n": types.ReadsCreateVirtualKeyDocument,
+    "\n  query CustomerGraph($id: String!) {\n    customer(id: $id) {\n      uuid\n      name\n      budget { maxLimit resetDuration currentUsage calendarAligned }\n      budgets { maxLimit resetDuration }\n      rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit requestResetDuration tokenCurrentUsage requestCurrentUsage }\n      teams {\n        name\n        budget { maxLimit resetDuration }\n        rateLimit { requestMaxLimit requestResetDuration }\n        virtualKeys(first: 10) {\n          totalCount\n          edges {\n            node {\n              name\n              value\n              isActive\n              budget { maxLimit resetDuration lastReset }\n              rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit }\n              providerConfigs {\n                provider\n                weight\n                allowedModels\n                allowAllKeys\n                keys { keyId name provider models weight enabled }\n                budget { maxLimit resetDuration }\n                rateLimit { tokenMaxLimit tokenResetDuration }\n                virtualKey { name }\n              }\n              mcpConfigs { mcpClient { name connectionType } toolsToExecute }\n              team { name customer { uuid name } }\n            }\n          }\n        }\n      }\n      virtualKeys(first: 10) { totalCount edges { node { name customer { uuid } team { uuid } } } }\n    }\n  }\n": types.CustomerGraphDocument,
+    "\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n": types.NodeRoundTripDocument,
+    "\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n": types.ByUuidDocument,
+    "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n": types.TeamsPageDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    "): (typeof documents)["\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CreateCustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CreateCustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on CreateTeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on CreateTeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Fleet($search: String!) {\n    customers(first: 100, search: $search) {\n      totalCount\n      edges {\n        node {\n          name\n          budget { maxLimit }\n          teams {\n            name\n            virtualKeys(first: 50) {\n              totalCount\n              edges {\n                node {\n                  name\n                  value\n                  budget { maxLimit }\n                  budgets { resetDuration }\n                  rateLimit { requestMaxLimit }\n                  providerConfigs { provider budget { maxLimit } rateLimit { tokenMaxLimit } }\n                  team { name }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Fleet($search: String!) {\n    customers(first: 100, search: $search) {\n      totalCount\n      edges {\n        node {\n          name\n          budget { maxLimit }\n          teams {\n            name\n            virtualKeys(first: 50) {\n              totalCount\n              edges {\n                node {\n                  name\n                  value\n                  budget { maxLimit }\n                  budgets { resetDuration }\n                  rateLimit { requestMaxLimit }\n                  providerConfigs { provider budget { maxLimit } rateLimit { tokenMaxLimit } }\n                  team { name }\n                }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadsCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { ... on CreateCustomerPayload { customer { id uuid } } ... on Error { message } }\n  }\n"): (typeof documents)["\n  mutation ReadsCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { ... on CreateCustomerPayload { customer { id uuid } } ... on Error { message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadsCreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { ... on CreateTeamPayload { team { id uuid } } ... on Error { message } }\n  }\n"): (typeof documents)["\n  mutation ReadsCreateTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { ... on CreateTeamPayload { team { id uuid } } ... on Error { message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadsCreateVirtualKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { ... on CreateVirtualKeyPayload { value virtualKey { id uuid } } ... on Error { message } }\n  }\n"): (typeof documents)["\n  mutation ReadsCreateVirtualKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { ... on CreateVirtualKeyPayload { value virtualKey { id uuid } } ... on Error { message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerGraph($id: String!) {\n    customer(id: $id) {\n      uuid\n      name\n      budget { maxLimit resetDuration currentUsage calendarAligned }\n      budgets { maxLimit resetDuration }\n      rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit requestResetDuration tokenCurrentUsage requestCurrentUsage }\n      teams {\n        name\n        budget { maxLimit resetDuration }\n        rateLimit { requestMaxLimit requestResetDuration }\n        virtualKeys(first: 10) {\n          totalCount\n          edges {\n            node {\n              name\n              value\n              isActive\n              budget { maxLimit resetDuration lastReset }\n              rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit }\n              providerConfigs {\n                provider\n                weight\n                allowedModels\n                allowAllKeys\n                keys { keyId name provider models weight enabled }\n                budget { maxLimit resetDuration }\n                rateLimit { tokenMaxLimit tokenResetDuration }\n                virtualKey { name }\n              }\n              mcpConfigs { mcpClient { name connectionType } toolsToExecute }\n              team { name customer { uuid name } }\n            }\n          }\n        }\n      }\n      virtualKeys(first: 10) { totalCount edges { node { name customer { uuid } team { uuid } } } }\n    }\n  }\n"): (typeof documents)["\n  query CustomerGraph($id: String!) {\n    customer(id: $id) {\n      uuid\n      name\n      budget { maxLimit resetDuration currentUsage calendarAligned }\n      budgets { maxLimit resetDuration }\n      rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit requestResetDuration tokenCurrentUsage requestCurrentUsage }\n      teams {\n        name\n        budget { maxLimit resetDuration }\n        rateLimit { requestMaxLimit requestResetDuration }\n        virtualKeys(first: 10) {\n          totalCount\n          edges {\n            node {\n              name\n              value\n              isActive\n              budget { maxLimit resetDuration lastReset }\n              rateLimit { tokenMaxLimit tokenResetDuration requestMaxLimit }\n              providerConfigs {\n                provider\n                weight\n                allowedModels\n                allowAllKeys\n                keys { keyId name provider models weight enabled }\n                budget { maxLimit resetDuration }\n                rateLimit { tokenMaxLimit tokenResetDuration }\n                virtualKey { name }\n              }\n              mcpConfigs { mcpClient { name connectionType } toolsToExecute }\n              team { name customer { uuid name } }\n            }\n          }\n        }\n      }\n      virtualKeys(first: 10) { totalCount edges { node { name customer { uuid } team { uuid } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n"): (typeof documents)["\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n"): (typeof documents)["\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n"): (typeof documents)["\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
