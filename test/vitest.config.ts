@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
 
 // Every test file runs twice: on embedded PGlite and on a real PostgreSQL (both migrated by the real CLI).
@@ -8,7 +9,12 @@ const shared = {
   hookTimeout: 120_000,
 };
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  // One graphql-js instance: vite would load graphql's ESM build while yoga/Pothos load the CJS one,
+  // and `instanceof GraphQLError` across the two fails (errors get masked in tests only).
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
   test: {
     root: new URL("..", import.meta.url).pathname,
     reporters: ["default"],

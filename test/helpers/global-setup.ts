@@ -42,6 +42,7 @@ async function pgliteTemplate(): Promise<string> {
   try {
     migrate({ DATABASE_URL: "", DATA_DIR: tmp });
     const db = new PGlite({ dataDir: path.join(tmp, "pglite") });
+    await db.waitReady; // without it dumpDataDir never settles and vitest exits 0 having run nothing
     const dump = await db.dumpDataDir("gzip");
     await db.close();
     mkdirSync(cacheDir, { recursive: true });
