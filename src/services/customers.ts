@@ -5,12 +5,15 @@
 import { z } from "zod";
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
-import { NotFoundError } from "./errors.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
+import { alignBudgets, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
 import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { customerInclude, type CustomerRow } from "./shapes.js";
 import {
+  BUDGET_AND_BUDGETS,
   budgetCreateShape,
   checkBudgetList,
   checkNewBudget,
@@ -19,6 +22,7 @@ import {
   isUuid,
   parseInput,
   rateLimitShape,
+  updateFailure,
 } from "./validation.js";
 
 export const createCustomerSchema = z
@@ -72,4 +76,59 @@ export async function listCustomers(_ctx: RequestContext, q: CustomerListQuery):
     page.paginated ? db.customer.count({ where }) : Promise.resolve(0),
   ]);
   return toPaged(items, total, page);
+}
+
+export const updateCustomerSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    budget: budgetCreateShape.optional(),
+    budgets: z.array(budgetCreateShape).optional(),
+    resetBudgetUsage: z.boolean().optional(),
+    rateLimit: rateLimitShape.optional(),
+    calendarAligned: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.name !== undefined && !v.name.trim()) return fail(ctx, ["name"], "Customer name is required");
+    if (v.budget && v.budgets) fail(ctx, ["budgets"], BUDGET_AND_BUDGETS);
+  });
+export type UpdateCustomerInput = z.input<typeof updateCustomerSchema>;
+
+/**
+ * Updates a customer in one transaction, with the team rules (spec §2.7): budgets as on keys, the
+ * rate limit replaced as a whole. 404 `Customer not found`; later client mistakes are 400
+ * `Failed to update customer: <reason>`.
+ */
+export async function updateCustomer(ctx: RequestContext, id: string, input: unknown): Promise<CustomerRow> {
+  const v = parseInput(updateCustomerSchema, input);
+  const now = ctx.now();
+  await db
+    .$transaction(async (tx) => {
+      const current = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
+      if (!current) throw new NotFoundError("Customer");
+      const data: Prisma.CustomerUpdateInput = {};
+      if (v.name !== undefined) {
+        const name = v.name.trim();
+        if (await tx.customer.findFirst({ where: { name, NOT: { id } }, select: { id: true } })) throw new ConflictError(DUPLICATE_NAME_MESSAGE);
+        data.name = name;
+      }
+      if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
+      if (Object.keys(data).length) await tx.customer.update({ where: { id }, data });
+      const aligned = v.calendarAligned ?? current.calendarAligned;
+      if (aligned !== current.calendarAligned) await alignBudgets(tx, { customerId: id }, aligned, now);
+      await updateLimits(tx, { owner: { customerId: id }, label: "customer", aligned }, v, { rateLimitMode: "replace", now });
+    })
+    .catch(updateFailure("Failed to update customer: "));
+  return getCustomer(ctx, id);
+}
+
+/**
+ * Deletes a customer (404 first): its keys and teams survive detached (customer_id null), its budgets
+ * and rate limit go (FK cascades), all in one transaction.
+ */
+export async function deleteCustomer(_ctx: RequestContext, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const found = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { id: true } }) : null;
+    if (!found) throw new NotFoundError("Customer");
+    await tx.customer.delete({ where: { id } });
+  });
 }

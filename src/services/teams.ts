@@ -5,12 +5,15 @@
 import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
-import { NotFoundError, ValidationError } from "./errors.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError, ValidationError } from "./errors.js";
+import { alignBudgets, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
 import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { teamInclude, type TeamRow } from "./shapes.js";
 import {
+  BUDGET_AND_BUDGETS,
   budgetCreateShape,
   checkBudgetList,
   checkNewBudget,
@@ -20,6 +23,7 @@ import {
   ownerRef,
   parseInput,
   rateLimitShape,
+  updateFailure,
 } from "./validation.js";
 
 export const createTeamSchema = z
@@ -87,4 +91,60 @@ export async function listTeams(_ctx: RequestContext, q: TeamListQuery): Promise
     page.paginated ? db.team.count({ where }) : Promise.resolve(0),
   ]);
   return toPaged(items, total, page);
+}
+
+export const updateTeamSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    customerId: ownerRef,
+    budget: budgetCreateShape.optional(),
+    budgets: z.array(budgetCreateShape).optional(),
+    resetBudgetUsage: z.boolean().optional(),
+    rateLimit: rateLimitShape.optional(),
+    calendarAligned: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.name !== undefined && !v.name.trim()) return fail(ctx, ["name"], "Team name is required");
+    if (v.budget && v.budgets) fail(ctx, ["budgets"], BUDGET_AND_BUDGETS);
+  });
+export type UpdateTeamInput = z.input<typeof updateTeamSchema>;
+
+/**
+ * Updates a team in one transaction. `customer_id`: absent keeps, `""`/null detaches, a value attaches
+ * (it must exist). Budgets follow the VK rules; the rate limit is replaced as a whole (spec §2.6: no
+ * max given → removed). 404 `Team not found`; later client mistakes are 400
+ * `Failed to update team: <reason>` (Bifrost answers a bare 500 there).
+ */
+export async function updateTeam(ctx: RequestContext, id: string, input: unknown): Promise<TeamRow> {
+  const v = parseInput(updateTeamSchema, input);
+  const now = ctx.now();
+  await db
+    .$transaction(async (tx) => {
+      const current = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
+      if (!current) throw new NotFoundError("Team");
+      const data: Prisma.TeamUncheckedUpdateInput = {};
+      if (v.name !== undefined) {
+        const name = v.name.trim();
+        if (await tx.team.findFirst({ where: { name, NOT: { id } }, select: { id: true } })) throw new ConflictError(DUPLICATE_NAME_MESSAGE);
+        data.name = name;
+      }
+      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+      if (v.customerId !== undefined) data.customerId = v.customerId;
+      if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
+      if (Object.keys(data).length) await tx.team.update({ where: { id }, data });
+      const aligned = v.calendarAligned ?? current.calendarAligned;
+      if (aligned !== current.calendarAligned) await alignBudgets(tx, { teamId: id }, aligned, now);
+      await updateLimits(tx, { owner: { teamId: id }, label: "team", aligned }, v, { rateLimitMode: "replace", now });
+    })
+    .catch(updateFailure("Failed to update team: "));
+  return getTeam(ctx, id);
+}
+
+/** Deletes a team (404 first): its keys survive detached (team_id null), its budgets and rate limit go (FK cascades). */
+export async function deleteTeam(_ctx: RequestContext, id: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const found = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { id: true } }) : null;
+    if (!found) throw new NotFoundError("Team");
+    await tx.team.delete({ where: { id } });
+  });
 }

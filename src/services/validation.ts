@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { validateResetDuration } from "../lib/duration.js";
-import { ValidationError, type FieldIssue } from "./errors.js";
+import { Prisma } from "../generated/prisma/client.js";
+import { ConflictError, DUPLICATE_NAME_MESSAGE, ValidationError, type FieldIssue } from "./errors.js";
 
 export const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const fieldPath = (path: PropertyKey[]) =>
@@ -36,6 +37,37 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new ValidationError(issues[0]?.message ?? "Invalid input", issues);
 }
 
+/**
+ * Runs refinement-style checks outside a schema, e.g. against rows an update loaded inside its
+ * transaction. Throws a ValidationError whose message is the first issue; otherwise returns what
+ * `check` returned.
+ */
+export function runChecks<T>(check: (ctx: z.core.$RefinementCtx) => T): T {
+  const box: { value?: T } = {};
+  const result = z.unknown().superRefine((_v, ctx) => void (box.value = check(ctx))).safeParse(null);
+  if (result.success) return box.value as T;
+  const issues = result.error.issues.flatMap(describeIssue);
+  throw new ValidationError(issues[0]?.message ?? "Invalid input", issues);
+}
+
+/**
+ * Catch handler for update transactions: client mistakes found after the entity was loaded read
+ * `Failed to update <entity>: <reason>` (Bifrost's text, with the reason Bifrost hides behind a 500).
+ * A unique-name violation becomes the duplicate-name conflict. Anything else (404s, faults) is rethrown.
+ */
+export function updateFailure(prefix: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof ValidationError) {
+      throw new ValidationError(prefix + err.message, err.issues.map((i) => ({ ...i, message: prefix + i.message })));
+    }
+    if (err instanceof ConflictError) throw new ConflictError(prefix + err.message, err.kind);
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      throw new ConflictError(prefix + DUPLICATE_NAME_MESSAGE, "duplicate_name");
+    }
+    throw err;
+  };
+}
+
 /** Adds an issue from inside a superRefine. */
 export function fail(ctx: z.core.$RefinementCtx, path: (string | number)[], message: string): void {
   ctx.addIssue({ code: "custom", path, message });
@@ -54,6 +86,9 @@ export const budgetCreateShape = z.strictObject({
   calendarAligned: z.boolean().optional(),
 });
 export type BudgetInput = z.output<typeof budgetCreateShape>;
+
+export const BOTH_BUDGET_FIELDS_REQUIRED = "both max_limit and reset_duration are required when creating a new budget";
+export const BUDGET_AND_BUDGETS = "use either budget or budgets, not both";
 
 export const rateLimitShape = z.strictObject({
   tokenMaxLimit: nullable(count),
@@ -111,12 +146,11 @@ function checkDuration(ctx: z.core.$RefinementCtx, path: (string | number)[], d:
   return v.ok;
 }
 
-/** Several budgets for one owner: each valid, reset_duration unique (CURRENT profile). */
-export function checkBudgetList(ctx: z.core.$RefinementCtx, path: (string | number)[], list: BudgetInput[], patch = false): void {
+/** Several new budgets for one owner: each valid, reset_duration unique (CURRENT profile). */
+export function checkBudgetList(ctx: z.core.$RefinementCtx, path: (string | number)[], list: BudgetInput[]): void {
   const seen = new Set<string>();
   list.forEach((b, i) => {
-    if (patch && b.id !== undefined) checkBudgetPatch(ctx, [...path, i], b);
-    else checkNewBudget(ctx, [...path, i], b);
+    checkNewBudget(ctx, [...path, i], b);
     if (b.resetDuration !== undefined) {
       if (seen.has(b.resetDuration)) fail(ctx, [...path, i, "resetDuration"], `Duplicate reset_duration in budgets: ${b.resetDuration}`);
       seen.add(b.resetDuration);

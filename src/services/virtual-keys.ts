@@ -14,6 +14,7 @@ import { rethrowUniqueName } from "./prisma-errors.js";
 import { virtualKeyInclude, type VirtualKeyRow } from "./shapes.js";
 import { assertCustomerExists } from "./teams.js";
 import {
+  BUDGET_AND_BUDGETS,
   budgetCreateShape,
   checkAllowList,
   checkBudgetList,
@@ -48,7 +49,7 @@ export const mcpConfigShape = z.strictObject({
 });
 export type McpConfigInput = z.output<typeof mcpConfigShape>;
 
-/** Checks of provider_configs / mcp_configs shared by create and update (`patch` allows budget edits by id). */
+/** Checks of provider_configs / mcp_configs shared by create and update (`patch`: entries with an id are edits). */
 export function checkConfigs(
   ctx: z.core.$RefinementCtx,
   v: { providerConfigs?: ProviderConfigInput[] | undefined; mcpConfigs?: McpConfigInput[] | undefined },
@@ -61,9 +62,12 @@ export function checkConfigs(
     if (pc.weight != null && pc.weight < 0) return fail(ctx, [...at, "weight"], `weight cannot be negative: ${pc.weight}`);
     checkAllowList(ctx, [...at, "allowedModels"], pc.allowedModels, `allowed_models for provider ${pc.provider}`);
     checkAllowList(ctx, [...at, "keyIds"], pc.keyIds, `key_ids for provider ${pc.provider}`);
-    if (pc.budget && !(patch && pc.id !== undefined)) checkNewBudget(ctx, [...at, "budget"], pc.budget, providerConfigBudgetMessages);
-    if (pc.budgets) checkBudgetList(ctx, [...at, "budgets"], pc.budgets, patch);
-    if (pc.rateLimit && !(patch && pc.id !== undefined)) checkRateLimit(ctx, [...at, "rateLimit"], pc.rateLimit);
+    if (patch && pc.budget && pc.budgets) return fail(ctx, [...at, "budgets"], BUDGET_AND_BUDGETS);
+    // An existing config's limits are checked against its rows by updateLimits (src/services/limit-updates.ts).
+    if (patch && pc.id !== undefined) return;
+    if (pc.budget) checkNewBudget(ctx, [...at, "budget"], pc.budget, providerConfigBudgetMessages);
+    if (pc.budgets) checkBudgetList(ctx, [...at, "budgets"], pc.budgets);
+    if (pc.rateLimit) checkRateLimit(ctx, [...at, "rateLimit"], pc.rateLimit);
   });
   const names = new Set<string>();
   v.mcpConfigs?.forEach((m, i) => {
@@ -112,7 +116,7 @@ export async function assertTeamExists(tx: Tx, id: string): Promise<void> {
 }
 
 /** Resolves `key_ids` (provider key_id UUIDs) for one provider; a count mismatch is Bifrost's 400. */
-async function resolveKeyIds(tx: Tx, provider: string, keyIds: string[], path: (string | number)[]): Promise<number[]> {
+export async function resolveKeyIds(tx: Tx, provider: string, keyIds: string[], path: (string | number)[]): Promise<number[]> {
   const valid = keyIds.filter(isUuid);
   const found = valid.length ? await tx.providerKey.findMany({ where: { provider, keyId: { in: valid } }, select: { id: true } }) : [];
   if (found.length !== keyIds.length) {
