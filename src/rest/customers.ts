@@ -1,7 +1,7 @@
-import { createCustomer, getCustomer, listCustomers } from "../services/customers.js";
+import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from "../services/customers.js";
 import { json, type Route } from "./router.js";
 import { customer, listEnvelope } from "./serialize.js";
-import { listQuery, memoryMap } from "./query.js";
+import { fromMemory, listQuery, memoryMap } from "./query.js";
 
 export const customerRoutes: Route[] = [
   {
@@ -10,7 +10,7 @@ export const customerRoutes: Route[] = [
     handler: async ({ ctx, query }) => {
       const page = await listCustomers(ctx, listQuery(query));
       const body = listEnvelope("customers", page, customer);
-      return json(query.get("from_memory") === "true" ? memoryMap(body, "customers") : body);
+      return json(fromMemory(query) ? memoryMap(body, "customers") : body);
     },
   },
   {
@@ -25,5 +25,21 @@ export const customerRoutes: Route[] = [
     method: "GET",
     path: "/api/governance/customers/:id",
     handler: async ({ ctx, params }) => json({ customer: customer(await getCustomer(ctx, params.id!)) }),
+  },
+  {
+    method: "PUT",
+    path: "/api/governance/customers/:id",
+    handler: async ({ ctx, params, body }) => {
+      const updated = await updateCustomer(ctx, params.id!, await body());
+      return json({ message: "Customer updated successfully", customer: customer(updated) });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/governance/customers/:id",
+    handler: async ({ ctx, params }) => {
+      await deleteCustomer(ctx, params.id!);
+      return json({ message: "Customer deleted successfully" });
+    },
   },
 ];

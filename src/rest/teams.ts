@@ -1,5 +1,5 @@
-import { createTeam, getTeam, listTeams } from "../services/teams.js";
-import { listQuery, memoryMap } from "./query.js";
+import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from "../services/teams.js";
+import { fromMemory, listQuery, memoryMap } from "./query.js";
 import { json, type Route } from "./router.js";
 import { listEnvelope, team } from "./serialize.js";
 
@@ -10,7 +10,7 @@ export const teamRoutes: Route[] = [
     handler: async ({ ctx, query }) => {
       const page = await listTeams(ctx, { ...listQuery(query), customerId: query.get("customer_id") || undefined });
       const body = listEnvelope("teams", page, team);
-      return json(query.get("from_memory") === "true" ? memoryMap(body, "teams") : body);
+      return json(fromMemory(query) ? memoryMap(body, "teams") : body);
     },
   },
   {
@@ -25,5 +25,21 @@ export const teamRoutes: Route[] = [
     method: "GET",
     path: "/api/governance/teams/:id",
     handler: async ({ ctx, params }) => json({ team: team(await getTeam(ctx, params.id!)) }),
+  },
+  {
+    method: "PUT",
+    path: "/api/governance/teams/:id",
+    handler: async ({ ctx, params, body }) => {
+      const updated = await updateTeam(ctx, params.id!, await body());
+      return json({ message: "Team updated successfully", team: team(updated) });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/governance/teams/:id",
+    handler: async ({ ctx, params }) => {
+      await deleteTeam(ctx, params.id!);
+      return json({ message: "Team deleted successfully" });
+    },
   },
 ];

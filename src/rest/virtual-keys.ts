@@ -1,3 +1,4 @@
+import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../services/virtual-key-updates.js";
 import { createVirtualKey, getVirtualKey, listVirtualKeys } from "../services/virtual-keys.js";
 import { listQuery } from "./query.js";
 import { json, type Route } from "./router.js";
@@ -28,5 +29,29 @@ export const virtualKeyRoutes: Route[] = [
     method: "GET",
     path: "/api/governance/virtual-keys/:id",
     handler: async ({ ctx, params }) => json({ virtual_key: virtualKey(await getVirtualKey(ctx, params.id!)) }),
+  },
+  {
+    method: "PUT",
+    path: "/api/governance/virtual-keys/:id",
+    handler: async ({ ctx, params, body }) => {
+      const updated = await updateVirtualKey(ctx, params.id!, await body());
+      return json({ message: "Virtual key updated successfully", virtual_key: virtualKey(updated) });
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/api/governance/virtual-keys/:id",
+    handler: async ({ ctx, params }) => {
+      await deleteVirtualKey(ctx, params.id!);
+      return json({ message: "Virtual key deleted successfully" });
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/governance/virtual-keys/:id/rotate",
+    handler: async ({ ctx, params }) => {
+      const rotated = await rotateVirtualKey(ctx, params.id!);
+      return json({ message: "Virtual key rotated successfully", virtual_key: virtualKey(rotated.key, rotated.value) });
+    },
   },
 ];
