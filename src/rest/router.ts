@@ -27,27 +27,20 @@ export interface Route {
   /** Segments; `:name` captures one. Literal segments win over captures at the same position. */
   path: string;
   handler: (req: RestRequest) => Promise<Response>;
-  /**
-   * Body fields (snake_case, at any depth) holding free-form maps, e.g. `deployments` or `headers`: the
-   * map's own keys are kept verbatim; the values below them are converted as usual.
-   */
-  freeFormMaps?: readonly string[];
 }
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Converts object keys from snake_case to camelCase, recursively (values untouched); see Route.freeFormMaps. */
-export function camelizeKeys(value: unknown, freeFormMaps: ReadonlySet<string> = new Set(), keepKeys = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => camelizeKeys(v, freeFormMaps));
+/** Converts object keys from snake_case to camelCase, recursively (values untouched). */
+export function camelizeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelizeKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [keepKeys ? k : camel(k), camelizeKeys(v, freeFormMaps, !keepKeys && freeFormMaps.has(k))]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelizeKeys(v)]));
   }
   return value;
 }
 
-async function readJson(request: Request, freeFormMaps: ReadonlySet<string>): Promise<unknown> {
+async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
   let parsed: unknown;
   try {
@@ -56,7 +49,7 @@ async function readJson(request: Request, freeFormMaps: ReadonlySet<string>): Pr
     throw new ValidationError("Invalid JSON");
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ValidationError("Invalid JSON");
-  return camelizeKeys(parsed, freeFormMaps);
+  return camelizeKeys(parsed);
 }
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
@@ -94,7 +87,7 @@ export function createRestHandler(config: Config, logger: Logger): (request: Req
     );
     const ctx = createContext(request, { adminToken: config.ADMIN_TOKEN });
     try {
-      return await route.handler({ request, params, query: url.searchParams, ctx, body: () => readJson(request, new Set(route.freeFormMaps)) });
+      return await route.handler({ request, params, query: url.searchParams, ctx, body: () => readJson(request) });
     } catch (err) {
       return toErrorResponse(err, (e) => logger.error({ err: e, requestId: ctx.requestId, route: route.path }, "unexpected error"));
     }
