@@ -59,7 +59,8 @@ describe.each([
     for (const n of ["a", "b", "c"]) {
       const res = await rest("POST", path, body(`${prefix}-${n}`));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      ids.push(Object.values(res.body).find((v: any) => v && typeof v === "object" && "id" in v)!.id);
+      const entity = Object.values(res.body as Record<string, { id?: string }>).find((v) => typeof v === "object" && v.id);
+      ids.push(entity!.id!);
     }
   });
 

@@ -80,6 +80,32 @@ describe("ownership (presence-aware)", () => {
   });
 });
 
+describe("one transaction", () => {
+  it("a failure late in the update rolls back every earlier write", async () => {
+    const other = await createKey({ provider_configs: [{ provider: "openai" }] });
+    const k = await createKey({
+      description: "before",
+      budget: { max_limit: 10, reset_duration: "1d" },
+      rate_limit: { request_max_limit: 3, request_reset_duration: "1m" },
+      provider_configs: [{ provider: "anthropic" }],
+    });
+    const res = await put(k.id, {
+      name: unique("vk-new"),
+      description: "after",
+      budget: { max_limit: 99 },
+      rate_limit: {},
+      provider_configs: [{ provider: "openai" }, { id: other.provider_configs[0].id, provider: "openai" }],
+    });
+    expect(res.body).toEqual(failed(`provider config ${other.provider_configs[0].id} does not belong to this virtual key`));
+    expect(await row(k.id)).toMatchObject({ name: k.name, description: "before" });
+    expect(await budgetsOf(k.id)).toMatchObject([{ id: k.budget.id, max: 10 }]);
+    expect(await db.rateLimit.count({ where: { id: k.rate_limit.id } })).toBe(1);
+    expect(await db.providerConfig.findMany({ where: { virtualKeyId: k.id }, select: { id: true, provider: true } })).toEqual([
+      { id: k.provider_configs[0].id, provider: "anthropic" },
+    ]);
+  });
+});
+
 describe("budget (SEED single budget)", () => {
   it("partial edits are validated; bad input is never stored", async () => {
     const k = await createKey({ budget: { max_limit: 10, reset_duration: "1d" } });
