@@ -199,3 +199,17 @@ export function durationToSqlInterval(s: string): string | null {
   const ms = positiveWindowMs(s);
   return ms === null ? null : `${ms} milliseconds`;
 }
+
+/**
+ * The instant T such that a window of this duration whose `last_reset` is L has expired at `now` exactly
+ * when `L < T` (same rule as `isExpired`, for every L). Lets SQL decide expiry with one comparison.
+ * Rolling: `now - ceil(ms) + 1 ms`. Aligned (`count` periods): `periodStart(unit, now) - (count - 1)` periods.
+ * Null when the duration is invalid or non-positive (such a window never expires).
+ */
+export function expiryThreshold(w: { duration: string; calendarAligned: boolean }, now: Date): Date | null {
+  const ms = positiveWindowMs(w.duration);
+  if (ms === null || !Number.isFinite(now.getTime())) return null;
+  const cal = w.calendarAligned ? calendarPeriod(w.duration) : null;
+  const t = cal ? addPeriods(cal.unit, periodStart(cal.unit, now), 1 - cal.count) : new Date(now.getTime() - ms + 1);
+  return Number.isFinite(t.getTime()) ? t : null;
+}
