@@ -1,13 +1,25 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseTarget } from "../config.js";
 import { lockDataDir } from "./lock.js";
 import { withPrismaErrorCodes } from "./runtime-workarounds.js";
 
+/**
+ * Direct driver access for the enforcement hot path (src/services/enforcement-sql.ts, usage-sql.ts): one
+ * statement per call over the same connections Prisma uses, without Prisma's per-query overhead.
+ */
+export interface RawSql {
+  readonly engine: "pglite" | "postgres";
+  /** Runs one statement with positional parameters ($1…); `name` prepares it once per connection (PostgreSQL). */
+  query<R = Record<string, unknown>>(text: string, values: readonly unknown[], name?: string): Promise<R[]>;
+}
+
 export interface OpenedAdapter {
   factory: SqlDriverAdapterFactory;
+  raw: RawSql;
   /** Releases what Prisma's $disconnect does not: the PGlite instance and its data-dir lock. */
   close(): Promise<void>;
   pglite?: PGlite;
@@ -23,8 +35,15 @@ export interface AdapterOptions {
 /** Chooses the driver adapter for the target; the schema's provider (postgresql) fits both. */
 export async function openAdapter(target: DatabaseTarget, options: AdapterOptions = {}): Promise<OpenedAdapter> {
   if (target.kind === "postgres") {
-    const factory = new PrismaPg({ connectionString: target.url, max: options.poolSize ?? 10 });
-    return { factory, close: async () => {} };
+    // One pool per process, shared by Prisma and the raw hot path.
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+    pool.on("error", () => {}); // an idle client's connection broke: pg drops it; the next query reconnects
+    const factory = new PrismaPg(pool, { disposeExternalPool: false });
+    const raw: RawSql = {
+      engine: "postgres",
+      query: async (text, values, name) => (await pool.query({ text, values: values as unknown[], ...(name ? { name } : {}) })).rows,
+    };
+    return { factory, raw, close: () => pool.end() };
   }
   const inMemory = target.dataDir.startsWith("memory://");
   const release = inMemory ? undefined : await lockDataDir(target.dataDir);
@@ -35,8 +54,14 @@ export async function openAdapter(target: DatabaseTarget, options: AdapterOption
     });
     await pglite.waitReady;
     const factory = withPrismaErrorCodes(new PrismaPGlite(pglite));
+    const raw: RawSql = {
+      engine: "pglite",
+      // PGlite serialises every query (and waits for an open Prisma transaction) on one connection.
+      query: async (text, values) => (await pglite.query(text, values as unknown[])).rows as never[],
+    };
     return {
       factory,
+      raw,
       pglite,
       close: async () => {
         await pglite.close();

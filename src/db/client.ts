@@ -1,6 +1,8 @@
 import type { DatabaseTarget } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { openAdapter, type AdapterOptions } from "./adapter.js";
+import { openAdapter, type AdapterOptions, type RawSql } from "./adapter.js";
+
+export type { RawSql };
 
 export type Db = PrismaClient;
 /** A Prisma transaction client (the `tx` argument of an interactive transaction). */
@@ -11,6 +13,12 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
  * services import it (ESM live binding) and never receive it through the request context.
  */
 export let db: Db;
+
+/**
+ * Raw statements on the same connections, for the enforcement hot path only (one round trip per check or
+ * record). Assigned together with `db`; SQL stays inside src/services.
+ */
+export let rawSql: RawSql;
 
 type QueryListener = (sql: string) => void;
 const queryListeners = new Set<QueryListener>();
@@ -37,6 +45,15 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
   }
   await client.$connect();
   db = client;
+  rawSql = options.captureQueries
+    ? {
+        engine: opened.raw.engine,
+        query: (text, values, name) => {
+          for (const l of queryListeners) l(text);
+          return opened.raw.query(text, values, name);
+        },
+      }
+    : opened.raw;
   closeCurrent = async () => {
     await client.$disconnect();
     await opened.close();
