@@ -27,20 +27,27 @@ export interface Route {
   /** Segments; `:name` captures one. Literal segments win over captures at the same position. */
   path: string;
   handler: (req: RestRequest) => Promise<Response>;
+  /**
+   * Body fields (snake_case, at any depth) holding free-form maps, e.g. `deployments` or `headers`: the
+   * map's own keys are kept verbatim; the values below them are converted as usual.
+   */
+  freeFormMaps?: readonly string[];
 }
 
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Converts object keys from snake_case to camelCase, recursively (values untouched). */
-export function camelizeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelizeKeys);
+/** Converts object keys from snake_case to camelCase, recursively (values untouched); see Route.freeFormMaps. */
+export function camelizeKeys(value: unknown, freeFormMaps: ReadonlySet<string> = new Set(), keepKeys = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => camelizeKeys(v, freeFormMaps));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelizeKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [keepKeys ? k : camel(k), camelizeKeys(v, freeFormMaps, !keepKeys && freeFormMaps.has(k))]),
+    );
   }
   return value;
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: Request, freeFormMaps: ReadonlySet<string>): Promise<unknown> {
   const text = await request.text();
   let parsed: unknown;
   try {
@@ -49,7 +56,7 @@ async function readJson(request: Request): Promise<unknown> {
     throw new ValidationError("Invalid JSON");
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new ValidationError("Invalid JSON");
-  return camelizeKeys(parsed);
+  return camelizeKeys(parsed, freeFormMaps);
 }
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
@@ -87,7 +94,7 @@ export function createRestHandler(config: Config, logger: Logger): (request: Req
     );
     const ctx = createContext(request, { adminToken: config.ADMIN_TOKEN });
     try {
-      return await route.handler({ request, params, query: url.searchParams, ctx, body: () => readJson(request) });
+      return await route.handler({ request, params, query: url.searchParams, ctx, body: () => readJson(request, new Set(route.freeFormMaps)) });
     } catch (err) {
       return toErrorResponse(err, (e) => logger.error({ err: e, requestId: ctx.requestId, route: route.path }, "unexpected error"));
     }

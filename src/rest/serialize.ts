@@ -32,6 +32,9 @@ export function budget(b: Budget): Json {
     config_hash: b.configHash,
     created_at: iso(b.createdAt),
     updated_at: iso(b.updatedAt),
+    ...(b.overrideAmount == null
+      ? {}
+      : compact({ override_amount: num(b.overrideAmount), override_mode: b.overrideMode, override_cycles_remaining: b.overrideCyclesRemaining ?? undefined })),
   };
 }
 
@@ -53,7 +56,7 @@ export function rateLimit(r: RateLimit): Json {
 }
 
 /** `budget_id`/`budget` (SEED: the shortest window), `budgets` (CURRENT, omitted when empty), `rate_limit`. */
-function limits(owner: { budgets: Budget[]; rateLimit: RateLimit | null }) {
+export function limits(owner: { budgets: Budget[]; rateLimit: RateLimit | null }) {
   const primary = primaryBudget(owner.budgets);
   return {
     budget_id: primary?.id,
