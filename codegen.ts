@@ -12,7 +12,8 @@ const config: CodegenConfig = {
     "src/graphql/schema.graphql": { plugins: ["schema-ast"] },
     "test/gql/": {
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json (sha256 → document) is the allow-list GRAPHQL_PERSISTED_OPERATIONS can point at.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
       config: { scalars: { DateTime: "string" }, useTypeImports: true, enumsAsTypes: true, skipTypename: true },
     },
   },

@@ -19,6 +19,12 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(5000),
+  /** JSON file `{ "<sha256>": "<document>" }` of allowed operations (e.g. test/gql/persisted-documents.json); unset = none. */
+  GRAPHQL_PERSISTED_OPERATIONS: z.string().min(1).optional(),
+  /** With a persisted-operations file: also run operations sent as text (false = only persisted ones). */
+  GRAPHQL_ALLOW_ARBITRARY_OPERATIONS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  /** Require an `x-graphql-yoga-csrf` header on requests a browser sends without a CORS preflight (GET, forms, text/plain). */
+  GRAPHQL_CSRF_PREVENTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   ADMIN_TOKEN: z.string().min(1).optional(),
   VK_MANDATORY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });

@@ -1,4 +1,5 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
@@ -8,6 +9,7 @@ import { db } from "../db/client.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import { DomainError } from "../services/errors.js";
+import { fieldComplexity } from "./complexity.js";
 
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
@@ -20,9 +22,11 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ErrorsPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   errors: { defaultTypes: [DomainError] },
+  // Costs only; the limits are enforced per request by the validation rule in yoga.ts (config-driven).
+  complexity: { fieldComplexity },
   prisma: {
     // `db` is an ESM live binding assigned by openDatabase(); read it per request, never at import.
     client: () => db,

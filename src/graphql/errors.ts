@@ -49,6 +49,22 @@ builder.objectType(ConflictError, {
   interfaces: [ErrorInterface],
 });
 
+/**
+ * The caller may not do this (e.g. look a key up by its value without the admin token). Defined here until
+ * src/services/errors.ts has one; code FORBIDDEN.
+ */
+export class ForbiddenError extends DomainError {
+  constructor(message = "Forbidden: this operation needs the admin token") {
+    super("FORBIDDEN", message);
+  }
+}
+
+builder.objectType(ForbiddenError, {
+  name: "ForbiddenError",
+  description: "The caller is not allowed to do this (send `Authorization: Bearer <ADMIN_TOKEN>`).",
+  interfaces: [ErrorInterface],
+});
+
 export const mutationErrors = [ValidationError, NotFoundError, ConflictError];
 
 /**

@@ -4,8 +4,10 @@ import "./types/budget.js";
 import "./types/rate-limit.js";
 import "./types/provider-config.js";
 import "./types/mcp-config.js";
+import "./types/provider.js";
 import "./types/customer.js";
 import "./types/team.js";
 import "./types/virtual-key.js";
+import "./types/virtual-key-mutations.js";
 
 export const schema = builder.toSchema();

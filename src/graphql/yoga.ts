@@ -1,42 +1,17 @@
-import type { ASTVisitor, ValidationContext } from "graphql";
-import { createGraphQLError, createYoga, type Plugin, type YogaLogger } from "graphql-yoga";
+import { readFileSync } from "node:fs";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import { createComplexityRule } from "@pothos/plugin-complexity";
+import { validate, type ASTVisitor, type ValidationContext } from "graphql";
+import { createGraphQLError, createYoga, renderGraphiQL, type GraphiQLOptions, type Plugin, type YogaLogger } from "graphql-yoga";
 import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { maskError } from "./errors.js";
+import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
 
-const defaultQuery = /* GraphQL */ `# Customers with their teams, each team's keys and their limits.
-query Overview {
-  customers(first: 10) {
-    totalCount
-    edges {
-      node {
-        uuid
-        name
-        budget { maxLimit currentUsage resetDuration }
-        rateLimit { requestMaxLimit requestResetDuration tokenMaxLimit tokenResetDuration }
-        teams {
-          name
-          virtualKeys(first: 10) {
-            totalCount
-            edges {
-              node {
-                name
-                value
-                isActive
-                budget { maxLimit currentUsage resetDuration }
-                rateLimit { requestMaxLimit requestCurrentUsage }
-                providerConfigs { provider allowedModels weight budget { maxLimit } }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-`;
+export const CSRF_HEADER = "x-graphql-yoga-csrf";
 
 function yogaLogger(logger: Logger): YogaLogger {
   const forward =
@@ -62,15 +37,68 @@ const disableIntrospection: Plugin = {
   onValidate: ({ addValidationRule }) => addValidationRule(noIntrospection),
 };
 
+/**
+ * Depth and complexity limits (cost model in complexity.ts), checked during validation with the request's
+ * variables, so nothing runs when a query is too deep or too costly. Errors: QUERY_DEPTH / QUERY_COMPLEXITY.
+ */
+function queryLimits(maxDepth: number, maxComplexity: number): Plugin {
+  return {
+    // After graphql's own rules, so an invalid document gets graphql's error rather than the cost model's.
+    onValidate: ({ params: { schema: validated, documentAST }, context }) =>
+      ({ valid, setResult }) => {
+        if (!valid) return;
+        const { params } = context as unknown as { params?: { variables?: Record<string, unknown>; operationName?: string } };
+        const rule = createComplexityRule({ context, variableValues: params?.variables ?? {}, operationName: params?.operationName ?? null, maxDepth, maxComplexity });
+        const errors = validate(validated, documentAST, [rule]);
+        if (errors.length) setResult([...errors]);
+      },
+  };
+}
+
+/** Allowed operations: a JSON file `{ "<sha256 of the document>": "<document>" }` (codegen writes test/gql/persisted-documents.json). */
+function persistedOperations(file: string, allowArbitraryOperations: boolean): Plugin {
+  let store: Record<string, string>;
+  try {
+    store = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  } catch (err) {
+    throw new Error(`GRAPHQL_PERSISTED_OPERATIONS: cannot read ${file}: ${(err as Error).message}`);
+  }
+  return usePersistedOperations({
+    allowArbitraryOperations,
+    getPersistedOperation: (hash) => (Object.hasOwn(store, hash) ? store[hash]! : null),
+  }) as Plugin;
+}
+
+/** GraphiQL's assets come from a CDN unless @graphql-yoga/render-graphiql (bundled assets, works offline) is installed. */
+const localRenderer: Promise<((options: GraphiQLOptions) => string) | undefined> = (async () => {
+  const name = "@graphql-yoga/render-graphiql";
+  try {
+    return ((await import(/* @vite-ignore */ name)) as { renderGraphiQL: (options: GraphiQLOptions) => string }).renderGraphiQL;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** Whether GraphiQL is served with local assets (see localRenderer). */
+export const hasLocalGraphiQL = async () => (await localRenderer) !== undefined;
+
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
+  const plugins: Plugin[] = [];
+  if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin);
+  if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
+  plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
+  if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
   return createYoga<Record<string, unknown>, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
     context: ({ request }) => createContext(request, { adminToken: config.ADMIN_TOKEN }),
     maskedErrors: { maskError },
-    graphiql: config.GRAPHQL_INTROSPECTION ? { defaultQuery, title: "Governance GraphQL" } : false,
+    // The complexity rule depends on the variables, so a validation result must not be reused for the same text.
+    parserAndValidationCache: { validationCache: false },
+    graphiql: config.GRAPHQL_INTROSPECTION ? { defaultQuery: overviewQuery, defaultTabs: exampleTabs, title: "Governance GraphQL" } : false,
+    renderGraphiQL: async (options) => ((await localRenderer) ?? renderGraphiQL)(options),
     logging: yogaLogger(logger),
-    plugins: config.GRAPHQL_INTROSPECTION ? [] : [disableIntrospection],
+    plugins,
   });
 }

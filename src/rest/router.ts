@@ -7,9 +7,14 @@ import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { ValidationError } from "../services/errors.js";
+import { budgetOverrideRoutes } from "./budget-overrides.js";
 import { customerRoutes } from "./customers.js";
 import { errorResponse, toErrorResponse } from "./errors.js";
 import { limitRoutes } from "./limits.js";
+import { mcpRoutes } from "./mcp.js";
+import { modelConfigRoutes } from "./model-configs.js";
+import { providerGovernanceRoutes } from "./provider-governance.js";
+import { providerRoutes } from "./providers.js";
 import { teamRoutes } from "./teams.js";
 import { virtualKeyRoutes } from "./virtual-keys.js";
 
@@ -61,7 +66,17 @@ async function readJson(request: Request, freeFormMaps: ReadonlySet<string>): Pr
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
 
-const routes: Route[] = [...customerRoutes, ...teamRoutes, ...virtualKeyRoutes, ...limitRoutes];
+const routes: Route[] = [
+  ...customerRoutes,
+  ...teamRoutes,
+  ...virtualKeyRoutes,
+  ...limitRoutes,
+  ...providerRoutes,
+  ...mcpRoutes,
+  ...modelConfigRoutes,
+  ...providerGovernanceRoutes,
+  ...budgetOverrideRoutes,
+];
 const compiled = routes.map((r) => ({ ...r, segments: r.path.split("/").filter(Boolean) }));
 
 function match(pathname: string) {

@@ -32,13 +32,24 @@ describe("maskError", () => {
 
 describe("through the endpoint", () => {
   it("hides an internal failure behind \"Unexpected error.\"", async () => {
-    // A well-formed connection cursor whose value is not a UUID: the database rejects the statement.
-    const forged = Buffer.from("GPC:S:not-a-uuid").toString("base64");
-    const res = await executeRaw(`query { customers(first: 1, after: "${forged}") { edges { cursor } } }`);
+    // A well-formed global id whose key is not a UUID: the database rejects the statement.
+    const forged = Buffer.from("Team:not-a-uuid").toString("base64");
+    const res = await executeRaw(`query { node(id: "${forged}") { id } }`);
     expect(res.errors).toEqual([
-      { message: "Unexpected error.", locations: [{ line: 1, column: 9 }], path: ["customers"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      { message: "Unexpected error.", locations: [{ line: 1, column: 9 }], path: ["node"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
     ]);
     expect(JSON.stringify(res)).not.toMatch(/uuid|prisma|syntax|stack/i);
+  });
+
+  it("reports a malformed or foreign connection cursor as a VALIDATION error", async () => {
+    const junk = await executeRaw(`query { customers(first: 1, after: "not-a-cursor") { totalCount } }`);
+    expect(junk.errors).toEqual([
+      { message: "Invalid cursor in after", locations: [{ line: 1, column: 9 }], path: ["customers"], extensions: { code: "VALIDATION" } },
+    ]);
+    const byName = await executeRaw(`query { customers(first: 1, orderBy: { field: NAME }) { edges { cursor } } }`);
+    const cursor = byName.data.customers.edges[0]?.cursor ?? Buffer.from(JSON.stringify(["NAME", "ASC", "a", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
+    const mixed = await executeRaw(`query($c: String) { customers(first: 1, after: $c, orderBy: { field: SPEND }) { totalCount } }`, { c: cursor });
+    expect(mixed.errors?.[0]).toMatchObject({ message: "The cursor in after belongs to another sort order", extensions: { code: "VALIDATION" } });
   });
 
   it("returns null for a well-formed global id of a missing row", async () => {

@@ -8,7 +8,7 @@ const CreateCustomer = graphql(/* GraphQL */ `
   mutation CreateCustomerM($input: CreateCustomerInput!) {
     createCustomer(input: $input) {
       __typename
-      ... on CreateCustomerPayload {
+      ... on CustomerPayload {
         customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }
       }
       ... on Error { message code }
@@ -21,7 +21,7 @@ const CreateTeam = graphql(/* GraphQL */ `
   mutation CreateTeamM($input: CreateTeamInput!) {
     createTeam(input: $input) {
       __typename
-      ... on CreateTeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }
+      ... on TeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }
       ... on Error { message code }
       ... on ValidationError { fieldErrors { path message } }
     }
@@ -47,7 +47,7 @@ describe("createCustomer", () => {
     });
     expect(errors).toBeUndefined();
     const result = data!.createCustomer;
-    if (result.__typename !== "CreateCustomerPayload") throw new Error(`unexpected ${result.__typename}`);
+    if (result.__typename !== "CustomerPayload") throw new Error(`unexpected ${result.__typename}`);
     expect(result.customer).toMatchObject({
       name,
       calendarAligned: false,
@@ -99,7 +99,7 @@ describe("createTeam", () => {
       input: { name, customerId, calendarAligned: null, rateLimit: null, budgets: [{ maxLimit: 10, resetDuration: "1d" }, { maxLimit: 1, resetDuration: "1h" }] },
     });
     const result = data!.createTeam;
-    if (result.__typename !== "CreateTeamPayload") throw new Error(`unexpected ${result.__typename}`);
+    if (result.__typename !== "TeamPayload") throw new Error(`unexpected ${result.__typename}`);
     expect(result.team).toMatchObject({ name, customer: { uuid: customerId } });
     expect(result.team.budgets).toEqual(expect.arrayContaining([{ maxLimit: 10, resetDuration: "1d" }, { maxLimit: 1, resetDuration: "1h" }]));
     expect(result.team.budgets).toHaveLength(2);

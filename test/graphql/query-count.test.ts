@@ -1,23 +1,29 @@
 /**
- * N+1 guard: the nested customers → teams → keys → limits/configs read is a fixed number of SQL
- * statements, whatever the number of rows. Measured: 2 statements (the relation-join SELECT and the
- * top-level COUNT) for 10 and for 20 customers (× 5 teams × 5 keys), on PGlite and PostgreSQL.
+ * N+1 guard: deep reads, computed fields included, run a fixed number of SQL statements whatever the
+ * number of rows. Data grows 10× (3 → 30 customers × 3 teams × 4 keys) between the two runs. The
+ * counting handler has the cost limits lifted: this file measures SQL, not the limits.
  */
 import { randomBytes } from "node:crypto";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { db, onQuery } from "../../src/db/client.js";
+import { createGraphqlHandler } from "../../src/graphql/yoga.js";
+import { createLogger } from "../../src/logger.js";
 import { graphql } from "../gql/index.js";
 import { unique } from "../helpers/app.js";
-import { execute } from "../helpers/graphql.js";
+import { execute, type GraphqlResult } from "../helpers/graphql.js";
 
 const Fleet = graphql(/* GraphQL */ `
   query Fleet($search: String!) {
-    customers(first: 100, search: $search) {
+    customers(first: 100, filter: { search: $search }) {
       totalCount
       edges {
         node {
           name
-          budget { maxLimit }
+          spend
+          overBudget
+          budget { maxLimit usage remaining percentUsed nextResetAt }
           teams {
             name
             virtualKeys(first: 50) {
@@ -26,11 +32,12 @@ const Fleet = graphql(/* GraphQL */ `
                 node {
                   name
                   value
-                  budget { maxLimit }
+                  budget { maxLimit remaining }
                   budgets { resetDuration }
-                  rateLimit { requestMaxLimit }
+                  rateLimit { requestMaxLimit requests { remaining nextResetAt } }
                   providerConfigs { provider budget { maxLimit } rateLimit { tokenMaxLimit } }
                   team { name }
+                  effectiveLimits { blocked tightestBudget { level remaining } budgets { level remaining } }
                 }
               }
             }
@@ -41,9 +48,22 @@ const Fleet = graphql(/* GraphQL */ `
   }
 `);
 
-const TEAMS = 5;
-const KEYS = 5;
+const KeysBySpend = graphql(/* GraphQL */ `
+  query KeysBySpend($search: String!) {
+    virtualKeys(first: 100, filter: { search: $search, overBudget: false }, orderBy: { field: SPEND, direction: DESC }) {
+      totalCount
+      edges { node { name spend team { name customer { name } } effectiveLimits(provider: "openai") { tightestBudget { ownerName remaining } } } }
+    }
+  }
+`);
+
+const TEAMS = 3;
+const KEYS = 4;
 const prefix = unique("Fleet");
+const counting = createGraphqlHandler(
+  loadConfig({ ...process.env, DATABASE_URL: "", GRAPHQL_MAX_COMPLEXITY: "100000000", GRAPHQL_MAX_DEPTH: "30" }),
+  createLogger("silent"),
+);
 
 /** Bulk rows straight through Prisma nested creates (the services are not under test here). */
 async function createCustomers(from: number, count: number): Promise<void> {
@@ -52,10 +72,11 @@ async function createCustomers(from: number, count: number): Promise<void> {
     await db.customer.create({
       data: {
         name,
-        budgets: { create: { maxLimit: 100 + c, resetDuration: "1M" } },
+        budgets: { create: { maxLimit: 100 + c, resetDuration: "1M", currentUsage: c } },
         teams: {
           create: Array.from({ length: TEAMS }, (_, t) => ({
             name: `${name}-t${t}`,
+            budgets: { create: { maxLimit: 50, resetDuration: "1w" } },
             virtualKeys: {
               create: Array.from({ length: KEYS }, (_, k) => {
                 const value = `sk-bf-${randomBytes(16).toString("hex")}`;
@@ -64,7 +85,7 @@ async function createCustomers(from: number, count: number): Promise<void> {
                   valueHash: randomBytes(32).toString("hex"),
                   valuePrefix: value.slice(0, 10),
                   valueSuffix: value.slice(-4),
-                  budgets: { create: { maxLimit: k + 1, resetDuration: "1d" } },
+                  budgets: { create: { maxLimit: k + 1, resetDuration: "1d", currentUsage: k / 2 } },
                   rateLimit: { create: { requestMaxLimit: 10n * BigInt(k + 1), requestResetDuration: "1m" } },
                   providerConfigs: {
                     create: [{ provider: "openai", allowedModels: ["*"], allowAllKeys: true, budgets: { create: { maxLimit: 2, resetDuration: "1h" } } }],
@@ -81,53 +102,66 @@ async function createCustomers(from: number, count: number): Promise<void> {
 
 const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|DEALLOCATE|SET|SHOW)\b/i;
 
-/** Runs the Fleet query and returns the SQL statements it executed (transaction control excluded). */
-async function statementsOfFleet() {
+/** Runs a query and returns the SQL statements it executed (transaction control excluded), by kind. */
+async function measure<T>(document: TypedDocumentNode<T, { search: string }>): Promise<{ result: GraphqlResult<T>; statements: string[] }> {
   const statements: string[] = [];
   const stop = onQuery((sql) => {
     if (!CONTROL.test(sql)) statements.push(sql);
   });
   try {
-    const result = await execute(Fleet, { search: prefix.toLowerCase() });
+    const result = await execute(document, { search: prefix.toLowerCase() }, { fetch: (r) => counting.fetch(r) });
+    expect(result.errors).toBeUndefined();
     return { result, statements };
   } finally {
     stop();
   }
 }
 
-describe("nested read statement count", () => {
+const kind = (sql: string) =>
+  /^\s*SELECT DISTINCT "resetDuration"/.test(sql) ? "windows" : /^\s*WITH\b/.test(sql) ? "keyset page" : /^\s*SELECT\b/.test(sql) ? "select" : sql;
+
+describe("statement count of deep reads", () => {
+  let small: { fleet: Awaited<ReturnType<typeof measure<unknown>>>; bySpend: Awaited<ReturnType<typeof measure<unknown>>> };
+
   beforeAll(async () => {
-    await createCustomers(0, 10);
+    await createCustomers(0, 3);
+    small = { fleet: await measure(Fleet), bySpend: await measure(KeysBySpend) };
+    await createCustomers(3, 27);
   });
 
-  it("stays constant when the data doubles", async () => {
-    const small = await statementsOfFleet();
-    expect(small.result.errors).toBeUndefined();
-    const customers = small.result.data!.customers;
-    expect(customers.totalCount).toBe(10);
-    expect(customers.edges).toHaveLength(10);
-    const first = customers.edges.find((e) => e.node.name === `${prefix}-c00`)!.node;
-    expect(first.budget).toEqual({ maxLimit: 100 });
-    expect(first.teams).toHaveLength(TEAMS);
-    const keys = first.teams.find((t) => t.name === `${prefix}-c00-t0`)!.virtualKeys;
-    expect(keys.totalCount).toBe(KEYS);
-    expect(keys.edges.map((e) => e.node.budget!.maxLimit).sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(keys.edges.find((e) => e.node.name.endsWith("-c00-t0-k2"))!.node).toMatchObject({
-      name: `${prefix}-c00-t0-k2`,
-      rateLimit: { requestMaxLimit: 30 },
-      providerConfigs: [{ provider: "openai", budget: { maxLimit: 2 }, rateLimit: null }],
-      team: { name: `${prefix}-c00-t0` },
+  it("customers → teams → keys with computed fields and effectiveLimits: 3 statements at 1× and at 10×", async () => {
+    const large = await measure(Fleet);
+    const customers = large.result.data!.customers;
+    expect(customers.totalCount).toBe(30);
+    expect(customers.edges.flatMap((e) => e.node.teams.flatMap((t) => t.virtualKeys.edges))).toHaveLength(30 * TEAMS * KEYS);
+    const c02 = customers.edges.find((e) => e.node.name === `${prefix}-c02`)!.node;
+    expect(c02).toMatchObject({ spend: 2, overBudget: false, budget: { maxLimit: 102, usage: 2, remaining: 100, percentUsed: 1.9608 } });
+    const key = c02.teams.find((t) => t.name === `${prefix}-c02-t0`)!.virtualKeys.edges.find((e) => e.node.name.endsWith("-k1"))!.node;
+    expect(key.effectiveLimits).toEqual({
+      blocked: false,
+      tightestBudget: { level: "VIRTUAL_KEY", remaining: 1.5 },
+      budgets: [
+        { level: "PROVIDER_CONFIG", remaining: 2 },
+        { level: "VIRTUAL_KEY", remaining: 1.5 },
+        { level: "TEAM", remaining: 50 },
+        { level: "CUSTOMER", remaining: 100 },
+      ],
     });
+    expect(key.rateLimit).toMatchObject({ requestMaxLimit: 20, requests: { remaining: 20 } });
+    expect(small.fleet.statements.map(kind)).toEqual(["keyset page", "select", "select"]);
+    expect(large.statements.map(kind)).toEqual(small.fleet.statements.map(kind));
+  });
 
-    await createCustomers(10, 10);
-    const large = await statementsOfFleet();
-    expect(large.result.errors).toBeUndefined();
-    expect(large.result.data!.customers.totalCount).toBe(20);
-    const keyCount = large.result.data!.customers.edges.flatMap((e) => e.node.teams.flatMap((t) => t.virtualKeys.edges)).length;
-    expect(keyCount).toBe(20 * TEAMS * KEYS);
-
-    const shape = (statements: string[]) => statements.map((sql) => (/^SELECT COUNT\(\*\)/.test(sql) ? "count" : sql.startsWith("SELECT") ? "select" : sql));
-    expect(shape(small.statements)).toEqual(["select", "count"]);
-    expect(shape(large.statements)).toEqual(shape(small.statements));
+  it("keys sorted by spend with a reset-aware filter: 4 statements at 1× and at 10×", async () => {
+    const large = await measure(KeysBySpend);
+    const edges = large.result.data!.virtualKeys.edges;
+    expect(large.result.data!.virtualKeys.totalCount).toBe(30 * TEAMS * KEYS);
+    expect(edges).toHaveLength(100);
+    const spends = edges.map((e) => e.node.spend);
+    expect(spends).toEqual([...spends].sort((a, b) => b - a));
+    expect(spends[0]).toBe(1.5);
+    expect(edges[0]!.node.effectiveLimits.tightestBudget).toEqual({ ownerName: "openai", remaining: 2 });
+    expect(small.bySpend.statements.map(kind)).toEqual(["windows", "keyset page", "select", "select"]);
+    expect(large.statements.map(kind)).toEqual(small.bySpend.statements.map(kind));
   });
 });

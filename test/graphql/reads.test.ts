@@ -8,12 +8,12 @@ import { execute, type GraphqlResult } from "../helpers/graphql.js";
 
 const CreateCustomer = graphql(/* GraphQL */ `
   mutation ReadsCreateCustomer($input: CreateCustomerInput!) {
-    createCustomer(input: $input) { ... on CreateCustomerPayload { customer { id uuid } } ... on Error { message } }
+    createCustomer(input: $input) { ... on CustomerPayload { customer { id uuid } } ... on Error { message } }
   }
 `);
 const CreateTeam = graphql(/* GraphQL */ `
   mutation ReadsCreateTeam($input: CreateTeamInput!) {
-    createTeam(input: $input) { ... on CreateTeamPayload { team { id uuid } } ... on Error { message } }
+    createTeam(input: $input) { ... on TeamPayload { team { id uuid } } ... on Error { message } }
   }
 `);
 const CreateVirtualKey = graphql(/* GraphQL */ `
@@ -81,7 +81,7 @@ const ByUuid = graphql(/* GraphQL */ `
 
 const TeamsPage = graphql(/* GraphQL */ `
   query TeamsPage($search: String!, $first: Int!, $after: String) {
-    teams(search: $search, first: $first, after: $after) {
+    teams(filter: { search: $search }, first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
       edges { cursor node { name } }

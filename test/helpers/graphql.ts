@@ -9,24 +9,39 @@ export interface GraphqlResult<T> {
   status: number;
 }
 
-type VariablesArg<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
+export interface ExecuteOptions {
+  headers?: Record<string, string>;
+  /** Another handler than the shared app (e.g. one built with a different config). */
+  fetch?: (request: Request) => Promise<Response> | Response;
+}
 
-export async function execute<T, V extends Record<string, unknown>>(
-  document: TypedDocumentNode<T, V>,
-  ...[variables]: VariablesArg<V>
-): Promise<GraphqlResult<T>> {
-  return executeRaw<T>(print(document), variables);
+type Args<V> = Record<string, never> extends V ? [variables?: V, options?: ExecuteOptions] : [variables: V, options?: ExecuteOptions];
+
+export async function execute<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V>, ...[variables, options]: Args<V>): Promise<GraphqlResult<T>> {
+  return executeRaw<T>(print(document), variables, options);
 }
 
 /** Untyped variant for documents that must not pass codegen (e.g. invalid queries). */
-export async function executeRaw<T = any>(query: string, variables?: unknown, headers: Record<string, string> = {}): Promise<GraphqlResult<T>> {
-  const res = await app.fetch(
+export async function executeRaw<T = any>(query: string, variables?: unknown, options: ExecuteOptions = {}): Promise<GraphqlResult<T>> {
+  return post<T>({ query, variables }, options);
+}
+
+/** POSTs any JSON body to /graphql (e.g. a persisted-operation reference). */
+export async function post<T = any>(body: unknown, options: ExecuteOptions = {}): Promise<GraphqlResult<T>> {
+  const fetch = options.fetch ?? ((r: Request) => app.fetch(r));
+  const res = await fetch(
     new Request("http://test/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...headers },
-      body: JSON.stringify({ query, variables }),
+      headers: { "content-type": "application/json", accept: "application/json", ...options.headers },
+      body: JSON.stringify(body),
     }),
   );
-  const body = (await res.json()) as { data?: T | null; errors?: GraphQLFormattedError[] };
-  return { data: body.data, errors: body.errors, status: res.status };
+  const parsed = (await res.json()) as { data?: T | null; errors?: GraphQLFormattedError[] };
+  return { data: parsed.data, errors: parsed.errors, status: res.status };
+}
+
+/** The payload of a mutation result union, or a thrown error naming the typed error it got instead. */
+export function ok<R extends { __typename?: string }, N extends string>(result: R | null | undefined, typename: N): Extract<R, { __typename?: N }> {
+  if (!result || result.__typename !== typename) throw new Error(`expected ${typename}, got ${JSON.stringify(result)}`);
+  return result as Extract<R, { __typename?: N }>;
 }

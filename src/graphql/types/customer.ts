@@ -1,13 +1,17 @@
 import { db } from "../../db/client.js";
-import { createCustomer } from "../../services/customers.js";
+import { createCustomer, deleteCustomer, updateCustomer } from "../../services/customers.js";
 import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
 import type { CustomerRow } from "../../services/shapes.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
-import { nameSearch, withoutNulls } from "../inputs.js";
-import { Budget, BudgetInput, budgetsQuery, budgetsSelection } from "./budget.js";
+import { patchInput, withoutNulls } from "../inputs.js";
+import { anyExhausted, spendOf } from "../limit-status.js";
+import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
+import { Budget, BudgetInput, BudgetPatchInput, budgetsQuery, budgetsSelection } from "./budget.js";
+import { DeletedPayload } from "./deleted.js";
 import { RateLimitInput } from "./rate-limit.js";
 
 export const Customer = builder.prismaNode("Customer", {
@@ -20,12 +24,12 @@ export const Customer = builder.prismaNode("Customer", {
     calendarAligned: t.exposeBoolean("calendarAligned"),
     teams: t.relation("teams", { query: { orderBy: listOrder } }),
     virtualKeys: t.relatedConnection("virtualKeys", {
-      description: "Keys attached directly to the customer (not through a team).",
+      description: "Keys attached directly to the customer (not through a team), oldest first.",
       cursor: "id",
       totalCount: true,
       query: { orderBy: listOrder },
     }),
-    budgets: t.relation("budgets", { query: budgetsQuery }),
+    budgets: t.relation("budgets", { query: budgetsQuery, complexity: shortList }),
     budget: t.field({
       type: Budget,
       nullable: true,
@@ -33,10 +37,24 @@ export const Customer = builder.prismaNode("Customer", {
       select: budgetsSelection,
       resolve: (c) => primaryBudget(c.budgets) ?? null,
     }),
+    spend: t.float({
+      description: "Usage of the customer's own budgets in their current windows, in USD (expired windows count 0).",
+      select: budgetsSelection,
+      resolve: (c, _args, ctx) => spendOf(c.budgets, ctx.now()),
+    }),
+    overBudget: t.boolean({
+      description: "One of the customer's own budgets is exhausted in an unexpired window.",
+      select: budgetsSelection,
+      resolve: (c, _args, ctx) => anyExhausted(c.budgets, ctx.now()),
+    }),
     rateLimit: t.relation("rateLimit", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
+});
+
+const CustomerFilter = builder.inputType("CustomerFilter", {
+  fields: (t) => ({ search: t.string(searchArg), overBudget: t.boolean(overBudgetArg) }),
 });
 
 builder.queryFields((t) => ({
@@ -47,16 +65,14 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, { id }) => (isUuid(id) ? db.customer.findUnique({ ...query, where: { id } }) : null),
   }),
-  customers: t.prismaConnection(
+  customers: t.connection(
     {
-      type: "Customer",
-      cursor: "id",
-      description: "Customers, oldest first. `search` matches the name case-insensitively.",
-      args: { search: t.arg.string() },
-      resolve: (query, _root, args) => db.customer.findMany({ ...query, where: nameSearch(args.search), orderBy: listOrder }),
-      totalCount: (_connection, args) => db.customer.count({ where: nameSearch(args.search) }),
+      type: Customer,
+      description: "Customers, filtered and sorted (default: oldest first).",
+      args: { filter: t.arg({ type: CustomerFilter }), orderBy: t.arg({ type: ListOrder }) },
+      resolve: (_root, args, ctx, info) => resolveList("Customer", (q) => db.customer.findMany(q), args, args.filter, ctx, info),
     },
-    { name: "CustomerConnection" },
+    { name: "CustomerConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
     { name: "CustomerEdge" },
   ),
 }));
@@ -71,15 +87,43 @@ const CreateCustomerInput = builder.inputType("CreateCustomerInput", {
   }),
 });
 
-const CreateCustomerPayload = builder.objectRef<CustomerRow>("CreateCustomerPayload").implement({
+const UpdateCustomerInput = builder.inputType("UpdateCustomerInput", {
+  description: "Omitted fields keep their value. The rate limit is replaced as a whole (no max given removes it).",
+  fields: (t) => ({
+    name: t.string(),
+    calendarAligned: t.boolean(),
+    budget: t.field({ type: BudgetPatchInput }),
+    budgets: t.field({ type: [BudgetPatchInput] }),
+    resetBudgetUsage: t.boolean({ description: "Sets the usage of every budget to 0 (windows are kept)." }),
+    rateLimit: t.field({ type: RateLimitInput }),
+  }),
+});
+
+const CustomerPayload = builder.objectRef<CustomerRow>("CustomerPayload").implement({
   fields: (t) => ({ customer: t.field({ type: Customer, resolve: (row) => row }) }),
 });
 
-builder.mutationField("createCustomer", (t) =>
-  t.field({
-    type: CreateCustomerPayload,
+builder.mutationFields((t) => ({
+  createCustomer: t.field({
+    type: CustomerPayload,
     args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateCustomerResult" } },
     resolve: (_root, { input }, ctx) => createCustomer(ctx, withoutNulls(input)),
   }),
-);
+  updateCustomer: t.field({
+    type: CustomerPayload,
+    args: { id: t.arg.string({ required: true, description: "Database UUID." }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    errors: { types: mutationErrors, directResult: true, union: { name: "UpdateCustomerResult" } },
+    resolve: (_root, { id, input }, ctx) => updateCustomer(ctx, id, patchInput(input)),
+  }),
+  deleteCustomer: t.field({
+    type: DeletedPayload,
+    description: "Deletes the customer with its budgets and rate limit; its teams and keys stay, detached.",
+    args: { id: t.arg.string({ required: true, description: "Database UUID." }) },
+    errors: { types: mutationErrors, directResult: true, union: { name: "DeleteCustomerResult" } },
+    resolve: async (_root, { id }, ctx) => {
+      await deleteCustomer(ctx, id);
+      return { typename: "Customer", id };
+    },
+  }),
+}));

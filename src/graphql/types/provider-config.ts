@@ -1,22 +1,25 @@
 import { primaryBudget } from "../../services/limits.js";
 import { builder } from "../builder.js";
+import { shortList } from "../complexity.js";
 import { Budget, BudgetInput, budgetsQuery, budgetsSelection } from "./budget.js";
 import { RateLimitInput } from "./rate-limit.js";
 
-interface ProviderKeyView {
-  keyId: string;
-  name: string;
-  provider: string;
-  models: string[];
-  weight: number;
-  enabled: boolean;
-}
+const isEnvRef = (v: string) => v.startsWith("env.");
 
-/** Secrets (`value`, `settings`) are never selected, let alone exposed. */
-const providerKeyColumns = { keyId: true, name: true, provider: true, models: true, weight: true, enabled: true } as const;
+const SecretRef = builder.objectRef<{ value: string }>("SecretRef").implement({
+  description: "A stored secret, redacted: an `env.NAME` reference is shown, a raw value never is.",
+  fields: (t) => ({
+    fromEnv: t.boolean({ resolve: (s) => isEnvRef(s.value) }),
+    envVar: t.string({ nullable: true, description: "The env reference (e.g. env.OPENAI_API_KEY) when the secret is one.", resolve: (s) => (isEnvRef(s.value) ? s.value : null) }),
+  }),
+});
 
-const ProviderKey = builder.objectRef<ProviderKeyView>("ProviderKey").implement({
-  description: "A provider API key a provider config may use (its secret is never exposed).",
+const ProviderKeyConfigKind = builder.enumType("ProviderKeyConfigKind", { values: ["AZURE", "VERTEX", "BEDROCK"] as const });
+const CONFIG_KIND = { azureKeyConfig: "AZURE", vertexKeyConfig: "VERTEX", bedrockKeyConfig: "BEDROCK" } as const;
+
+export const ProviderKey = builder.prismaObject("ProviderKey", {
+  description: "A provider API key (its secret and credential settings are never exposed).",
+  select: { id: true },
   fields: (t) => ({
     keyId: t.exposeString("keyId", { description: "The key's public UUID (what `keyIds` inputs refer to)." }),
     name: t.exposeString("name"),
@@ -24,6 +27,21 @@ const ProviderKey = builder.objectRef<ProviderKeyView>("ProviderKey").implement(
     models: t.exposeStringList("models"),
     weight: t.exposeFloat("weight"),
     enabled: t.exposeBoolean("enabled"),
+    useForBatchApi: t.exposeBoolean("useForBatchApi"),
+    value: t.field({ type: SecretRef, select: { value: true }, resolve: (k) => ({ value: k.value }) }),
+    configKind: t.field({
+      type: ProviderKeyConfigKind,
+      nullable: true,
+      description: "Which provider-specific config (azure / vertex / bedrock) the key has, if any.",
+      select: { settings: true },
+      resolve: (k) => {
+        const kind = Object.keys((k.settings ?? {}) as object)[0] as keyof typeof CONFIG_KIND | undefined;
+        return kind ? CONFIG_KIND[kind] : null;
+      },
+    }),
+    providerRef: t.relation("providerRef", { description: "The provider this key belongs to." }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
 });
 
@@ -38,11 +56,14 @@ export const ProviderConfig = builder.prismaObject("ProviderConfig", {
     keys: t.field({
       type: [ProviderKey],
       description: "The provider keys this config is restricted to.",
-      select: { keys: { select: { providerKey: { select: providerKeyColumns } }, orderBy: { providerKeyId: "asc" } } },
+      complexity: shortList,
+      select: (_args, _ctx, nestedSelection) => ({
+        keys: { select: { providerKey: nestedSelection(true) }, orderBy: { providerKeyId: "asc" } },
+      }),
       resolve: (pc) => pc.keys.map((k) => k.providerKey),
     }),
     virtualKey: t.relation("virtualKey"),
-    budgets: t.relation("budgets", { query: budgetsQuery }),
+    budgets: t.relation("budgets", { query: budgetsQuery, complexity: shortList }),
     budget: t.field({
       type: Budget,
       nullable: true,
@@ -55,6 +76,17 @@ export const ProviderConfig = builder.prismaObject("ProviderConfig", {
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
 });
+
+builder.prismaObjectField("ProviderKey", "providerConfigs", (t) =>
+  t.field({
+    type: [ProviderConfig],
+    description: "The virtual-key provider configs restricted to this key.",
+    select: (_args, _ctx, nestedSelection) => ({
+      configs: { select: { providerConfig: nestedSelection(true) }, orderBy: { providerConfigId: "asc" } },
+    }),
+    resolve: (k) => k.configs.map((c) => c.providerConfig),
+  }),
+);
 
 export const ProviderConfigInput = builder.inputType("ProviderConfigInput", {
   fields: (t) => ({

@@ -2,12 +2,16 @@ import { db } from "../../db/client.js";
 import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
 import type { TeamRow } from "../../services/shapes.js";
-import { createTeam } from "../../services/teams.js";
+import { createTeam, deleteTeam, updateTeam } from "../../services/teams.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
-import { nameSearch, withoutNulls } from "../inputs.js";
-import { Budget, BudgetInput, budgetsQuery, budgetsSelection } from "./budget.js";
+import { patchInput, withoutNulls } from "../inputs.js";
+import { anyExhausted, spendOf } from "../limit-status.js";
+import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
+import { Budget, BudgetInput, BudgetPatchInput, budgetsQuery, budgetsSelection } from "./budget.js";
+import { DeletedPayload } from "./deleted.js";
 import { RateLimitInput } from "./rate-limit.js";
 
 export const Team = builder.prismaNode("Team", {
@@ -20,7 +24,7 @@ export const Team = builder.prismaNode("Team", {
     calendarAligned: t.exposeBoolean("calendarAligned"),
     customer: t.relation("customer", { nullable: true }),
     virtualKeys: t.relatedConnection("virtualKeys", { cursor: "id", totalCount: true, query: { orderBy: listOrder } }),
-    budgets: t.relation("budgets", { query: budgetsQuery }),
+    budgets: t.relation("budgets", { query: budgetsQuery, complexity: shortList }),
     budget: t.field({
       type: Budget,
       nullable: true,
@@ -28,9 +32,27 @@ export const Team = builder.prismaNode("Team", {
       select: budgetsSelection,
       resolve: (team) => primaryBudget(team.budgets) ?? null,
     }),
+    spend: t.float({
+      description: "Usage of the team's own budgets in their current windows, in USD (expired windows count 0).",
+      select: budgetsSelection,
+      resolve: (team, _args, ctx) => spendOf(team.budgets, ctx.now()),
+    }),
+    overBudget: t.boolean({
+      description: "One of the team's own budgets is exhausted in an unexpired window.",
+      select: budgetsSelection,
+      resolve: (team, _args, ctx) => anyExhausted(team.budgets, ctx.now()),
+    }),
     rateLimit: t.relation("rateLimit", { nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+const TeamFilter = builder.inputType("TeamFilter", {
+  fields: (t) => ({
+    search: t.string(searchArg),
+    customerId: t.string({ description: "Only teams of this customer (database UUID)." }),
+    overBudget: t.boolean(overBudgetArg),
   }),
 });
 
@@ -42,16 +64,14 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, { id }) => (isUuid(id) ? db.team.findUnique({ ...query, where: { id } }) : null),
   }),
-  teams: t.prismaConnection(
+  teams: t.connection(
     {
-      type: "Team",
-      cursor: "id",
-      description: "Teams, oldest first. `search` matches the name case-insensitively.",
-      args: { search: t.arg.string() },
-      resolve: (query, _root, args) => db.team.findMany({ ...query, where: nameSearch(args.search), orderBy: listOrder }),
-      totalCount: (_connection, args) => db.team.count({ where: nameSearch(args.search) }),
+      type: Team,
+      description: "Teams, filtered and sorted (default: oldest first).",
+      args: { filter: t.arg({ type: TeamFilter }), orderBy: t.arg({ type: ListOrder }) },
+      resolve: (_root, args, ctx, info) => resolveList("Team", (q) => db.team.findMany(q), args, args.filter, ctx, info),
     },
-    { name: "TeamConnection" },
+    { name: "TeamConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
     { name: "TeamEdge" },
   ),
 }));
@@ -67,15 +87,44 @@ const CreateTeamInput = builder.inputType("CreateTeamInput", {
   }),
 });
 
-const CreateTeamPayload = builder.objectRef<TeamRow>("CreateTeamPayload").implement({
+const UpdateTeamInput = builder.inputType("UpdateTeamInput", {
+  description: "Omitted fields keep their value. `customerId: null` (or \"\") detaches the team. The rate limit is replaced as a whole.",
+  fields: (t) => ({
+    name: t.string(),
+    customerId: t.string(),
+    calendarAligned: t.boolean(),
+    budget: t.field({ type: BudgetPatchInput }),
+    budgets: t.field({ type: [BudgetPatchInput] }),
+    resetBudgetUsage: t.boolean({ description: "Sets the usage of every budget to 0 (windows are kept)." }),
+    rateLimit: t.field({ type: RateLimitInput }),
+  }),
+});
+
+const TeamPayload = builder.objectRef<TeamRow>("TeamPayload").implement({
   fields: (t) => ({ team: t.field({ type: Team, resolve: (row) => row }) }),
 });
 
-builder.mutationField("createTeam", (t) =>
-  t.field({
-    type: CreateTeamPayload,
+builder.mutationFields((t) => ({
+  createTeam: t.field({
+    type: TeamPayload,
     args: { input: t.arg({ type: CreateTeamInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateTeamResult" } },
     resolve: (_root, { input }, ctx) => createTeam(ctx, withoutNulls(input)),
   }),
-);
+  updateTeam: t.field({
+    type: TeamPayload,
+    args: { id: t.arg.string({ required: true, description: "Database UUID." }), input: t.arg({ type: UpdateTeamInput, required: true }) },
+    errors: { types: mutationErrors, directResult: true, union: { name: "UpdateTeamResult" } },
+    resolve: (_root, { id, input }, ctx) => updateTeam(ctx, id, patchInput(input)),
+  }),
+  deleteTeam: t.field({
+    type: DeletedPayload,
+    description: "Deletes the team with its budgets and rate limit; its keys stay, detached.",
+    args: { id: t.arg.string({ required: true, description: "Database UUID." }) },
+    errors: { types: mutationErrors, directResult: true, union: { name: "DeleteTeamResult" } },
+    resolve: async (_root, { id }, ctx) => {
+      await deleteTeam(ctx, id);
+      return { typename: "Team", id };
+    },
+  }),
+}));

@@ -1,16 +1,14 @@
 import { db } from "../../db/client.js";
-import { maskKey } from "../../lib/api-keys.js";
+import { hashKey, maskKey } from "../../lib/api-keys.js";
 import { primaryBudget } from "../../services/limits.js";
-import { listOrder } from "../../services/pagination.js";
-import { createVirtualKey, type CreatedVirtualKey } from "../../services/virtual-keys.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
-import { mutationErrors } from "../errors.js";
-import { nameSearch, withoutNulls } from "../inputs.js";
-import { Budget, BudgetInput, budgetsQuery, budgetsSelection } from "./budget.js";
-import { McpConfigInput } from "./mcp-config.js";
-import { ProviderConfigInput } from "./provider-config.js";
-import { RateLimitInput } from "./rate-limit.js";
+import { shortList } from "../complexity.js";
+import { ForbiddenError } from "../errors.js";
+import { anyExhausted, spendOf } from "../limit-status.js";
+import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
+import { Budget, budgetsQuery, budgetsSelection } from "./budget.js";
+import { EffectiveLimits, loadEffectiveLimits } from "./effective-limits.js";
 
 export const VirtualKey = builder.prismaNode("VirtualKey", {
   id: { field: "id", description: "Relay global ID (opaque). Use `uuid` for the database id." },
@@ -21,7 +19,7 @@ export const VirtualKey = builder.prismaNode("VirtualKey", {
     name: t.exposeString("name"),
     description: t.exposeString("description"),
     value: t.string({
-      description: "The key in masked form (`sk-bf-xxxx…yyyy`); the full value is only returned by createVirtualKey.",
+      description: "The key in masked form (`sk-bf-xxxx…yyyy`); the full value is only returned by createVirtualKey and rotateVirtualKey.",
       select: { valuePrefix: true, valueSuffix: true },
       resolve: (vk) => maskKey(vk.valuePrefix, vk.valueSuffix),
     }),
@@ -30,7 +28,7 @@ export const VirtualKey = builder.prismaNode("VirtualKey", {
     allowAllProviders: t.exposeBoolean("allowAllProviders"),
     team: t.relation("team", { nullable: true }),
     customer: t.relation("customer", { nullable: true, description: "The customer the key is attached to directly (not through its team)." }),
-    budgets: t.relation("budgets", { query: budgetsQuery }),
+    budgets: t.relation("budgets", { query: budgetsQuery, complexity: shortList }),
     budget: t.field({
       type: Budget,
       nullable: true,
@@ -38,11 +36,41 @@ export const VirtualKey = builder.prismaNode("VirtualKey", {
       select: budgetsSelection,
       resolve: (vk) => primaryBudget(vk.budgets) ?? null,
     }),
+    spend: t.float({
+      description: "Usage of the key's own budgets in their current windows, in USD (expired windows count 0).",
+      select: budgetsSelection,
+      resolve: (vk, _args, ctx) => spendOf(vk.budgets, ctx.now()),
+    }),
+    overBudget: t.boolean({
+      description: "One of the key's own budgets is exhausted in an unexpired window.",
+      select: budgetsSelection,
+      resolve: (vk, _args, ctx) => anyExhausted(vk.budgets, ctx.now()),
+    }),
     rateLimit: t.relation("rateLimit", { nullable: true }),
-    providerConfigs: t.relation("providerConfigs", { query: { orderBy: { id: "asc" } } }),
-    mcpConfigs: t.relation("mcpConfigs", { query: { orderBy: { id: "asc" } } }),
+    providerConfigs: t.relation("providerConfigs", { query: { orderBy: { id: "asc" } }, complexity: shortList }),
+    mcpConfigs: t.relation("mcpConfigs", { query: { orderBy: { id: "asc" } }, complexity: shortList }),
+    effectiveLimits: t.loadable({
+      type: EffectiveLimits,
+      description: "Every budget and rate limit that applies to the key across provider config → key → team → customer, with the tightest of each kind.",
+      args: { provider: t.arg.string({ description: "Only the provider configs of this provider (what a request to it is checked against)." }) },
+      byPath: true,
+      complexity: 5,
+      load: (ids: string[], ctx, args) => loadEffectiveLimits(ids, args.provider, ctx.now()),
+      resolve: (vk) => vk.id,
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+const VirtualKeyFilter = builder.inputType("VirtualKeyFilter", {
+  fields: (t) => ({
+    search: t.string(searchArg),
+    teamId: t.string({ description: "Only keys of this team (database UUID)." }),
+    customerId: t.string({ description: "Only keys of this customer, attached directly or through one of its teams (database UUID)." }),
+    isActive: t.boolean(),
+    provider: t.string({ description: "Only keys with a provider config for this provider." }),
+    overBudget: t.boolean(overBudgetArg),
   }),
 });
 
@@ -54,50 +82,25 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, { id }) => (isUuid(id) ? db.virtualKey.findUnique({ ...query, where: { id } }) : null),
   }),
-  virtualKeys: t.prismaConnection(
-    {
-      type: "VirtualKey",
-      cursor: "id",
-      description: "Virtual keys, oldest first. `search` matches the name case-insensitively.",
-      args: { search: t.arg.string() },
-      resolve: (query, _root, args) => db.virtualKey.findMany({ ...query, where: nameSearch(args.search), orderBy: listOrder }),
-      totalCount: (_connection, args) => db.virtualKey.count({ where: nameSearch(args.search) }),
+  virtualKeyByValue: t.prismaField({
+    type: "VirtualKey",
+    nullable: true,
+    description: "Admin only (Authorization: Bearer <ADMIN_TOKEN>): the key with this full value (looked up by its SHA-256); null when none has it.",
+    args: { value: t.arg.string({ required: true }) },
+    errors: { types: [ForbiddenError], directResult: true, union: { name: "VirtualKeyByValueResult" } },
+    resolve: (query, _root, { value }, ctx) => {
+      if (!ctx.isAdmin) throw new ForbiddenError();
+      return db.virtualKey.findUnique({ ...query, where: { valueHash: hashKey(value) } });
     },
-    { name: "VirtualKeyConnection" },
+  }),
+  virtualKeys: t.connection(
+    {
+      type: VirtualKey,
+      description: "Virtual keys, filtered and sorted (default: oldest first).",
+      args: { filter: t.arg({ type: VirtualKeyFilter }), orderBy: t.arg({ type: ListOrder }) },
+      resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter, ctx, info),
+    },
+    { name: "VirtualKeyConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
     { name: "VirtualKeyEdge" },
   ),
 }));
-
-const CreateVirtualKeyInput = builder.inputType("CreateVirtualKeyInput", {
-  description: "Attach the key to a team (`teamId`) or a customer (`customerId`), not both.",
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    description: t.string(),
-    teamId: t.string({ description: "Database UUID of the owning team." }),
-    customerId: t.string({ description: "Database UUID of the owning customer." }),
-    isActive: t.boolean(),
-    calendarAligned: t.boolean(),
-    allowAllProviders: t.boolean(),
-    budget: t.field({ type: BudgetInput }),
-    budgets: t.field({ type: [BudgetInput] }),
-    rateLimit: t.field({ type: RateLimitInput }),
-    providerConfigs: t.field({ type: [ProviderConfigInput] }),
-    mcpConfigs: t.field({ type: [McpConfigInput] }),
-  }),
-});
-
-const CreateVirtualKeyPayload = builder.objectRef<CreatedVirtualKey>("CreateVirtualKeyPayload").implement({
-  fields: (t) => ({
-    virtualKey: t.field({ type: VirtualKey, resolve: (created) => created.key }),
-    value: t.exposeString("value", { description: "The full key value. Shown only here, once; store it now." }),
-  }),
-});
-
-builder.mutationField("createVirtualKey", (t) =>
-  t.field({
-    type: CreateVirtualKeyPayload,
-    args: { input: t.arg({ type: CreateVirtualKeyInput, required: true }) },
-    errors: { types: mutationErrors, directResult: true, union: { name: "CreateVirtualKeyResult" } },
-    resolve: (_root, { input }, ctx) => createVirtualKey(ctx, withoutNulls(input)),
-  }),
-);

@@ -1,0 +1,152 @@
+/**
+ * Keyset pagination for the top-level lists (customers, teams, virtualKeys) under any sort, including the
+ * computed `SPEND`. One SQL statement returns the page's ids with their sort values, the total count and
+ * whether rows exist on the other side of the cursor; the nodes are then loaded by id with the nested
+ * selection plugin-prisma derives from the query (one more statement). Cursors are opaque: base64url of
+ * [field, direction, sortValue, id]; a cursor from another sort is rejected.
+ * Spend and "over budget" are reset-aware: a budget whose window ended (and was not reset) counts 0.
+ */
+import { Prisma } from "../generated/prisma/client.js";
+import { db } from "../db/client.js";
+import { ValidationError } from "../services/errors.js";
+import { isUuid } from "../services/validation.js";
+import { pageSize } from "./complexity.js";
+import { expiredBefore } from "./limit-status.js";
+
+export type Entity = "Customer" | "Team" | "VirtualKey";
+export type SortField = "NAME" | "CREATED_AT" | "SPEND";
+export type Direction = "ASC" | "DESC";
+
+export interface PageArgs {
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}
+
+export interface ListFilter {
+  search?: string | null | undefined;
+  teamId?: string | null | undefined;
+  customerId?: string | null | undefined;
+  isActive?: boolean | null | undefined;
+  provider?: string | null | undefined;
+  overBudget?: boolean | null | undefined;
+}
+
+export interface KeysetPage {
+  ids: string[];
+  cursors: string[];
+  totalCount: number;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+const OWNER_COLUMN: Record<Entity, string> = { Customer: "customerId", Team: "teamId", VirtualKey: "virtualKeyId" };
+const SV_TYPE: Record<SortField, string> = { NAME: "text", CREATED_AT: "timestamptz", SPEND: "numeric" };
+
+const invalid = (message: string, field: string) => new ValidationError(message, [{ path: [field], message }]);
+
+function encodeCursor(field: SortField, dir: Direction, sv: string, id: string): string {
+  return Buffer.from(JSON.stringify([field, dir, sv, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string, field: SortField, dir: Direction, arg: string): { sv: string; id: string } {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parts = null;
+  }
+  if (!Array.isArray(parts) || parts.length !== 4 || typeof parts[2] !== "string" || typeof parts[3] !== "string" || !isUuid(parts[3])) {
+    throw invalid(`Invalid cursor in ${arg}`, arg);
+  }
+  if (parts[0] !== field || parts[1] !== dir) throw invalid(`The cursor in ${arg} belongs to another sort order`, arg);
+  return { sv: parts[2], id: parts[3] };
+}
+
+/** Live (unexpired) budget rows of the aliased `b`, joined to the per-window expiry thresholds `win`. */
+const LIVE = Prisma.sql`(w.t IS NULL OR b."lastReset" >= w.t)`;
+const EFFECTIVE_LIMIT = Prisma.sql`b."maxLimit" + CASE WHEN b."overrideAmount" IS NOT NULL AND (b."overrideMode" IS DISTINCT FROM 'cycles' OR COALESCE(b."overrideCyclesRemaining", 0) > 0) THEN b."overrideAmount" ELSE 0 END`;
+
+function budgetsOf(entity: Entity, body: Prisma.Sql): Prisma.Sql {
+  const owner = Prisma.raw(`b."${OWNER_COLUMN[entity]}"`);
+  return Prisma.sql`FROM "Budget" b LEFT JOIN win w ON w.d = b."resetDuration" AND w.a = b."calendarAligned" WHERE ${owner} = t.id ${body}`;
+}
+
+/** Expiry threshold of every (resetDuration, calendarAligned) pair in use: a window expired when lastReset < t. */
+async function windowsCte(now: Date): Promise<Prisma.Sql> {
+  const pairs = await db.$queryRaw<{ d: string; a: boolean }[]>`SELECT DISTINCT "resetDuration" AS d, "calendarAligned" AS a FROM "Budget"`;
+  const rows = pairs.map((p) => Prisma.sql`(${p.d}::text, ${p.a}::boolean, ${expiredBefore(p.d, p.a, now)}::timestamptz)`);
+  return rows.length
+    ? Prisma.sql`win(d, a, t) AS (VALUES ${Prisma.join(rows)}),`
+    : Prisma.sql`win(d, a, t) AS (SELECT NULL::text, NULL::boolean, NULL::timestamptz WHERE false),`;
+}
+
+function filters(entity: Entity, f: ListFilter): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  if (f.search) where.push(Prisma.sql`t.name ILIKE ${`%${f.search.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (f.teamId && entity === "VirtualKey") where.push(Prisma.sql`t."teamId" = ${f.teamId}::uuid`);
+  if (f.customerId && entity === "Team") where.push(Prisma.sql`t."customerId" = ${f.customerId}::uuid`);
+  if (f.customerId && entity === "VirtualKey") {
+    where.push(Prisma.sql`(t."customerId" = ${f.customerId}::uuid OR t."teamId" IN (SELECT id FROM "Team" WHERE "customerId" = ${f.customerId}::uuid))`);
+  }
+  if (f.isActive != null && entity === "VirtualKey") where.push(Prisma.sql`t."isActive" = ${f.isActive}`);
+  if (f.provider && entity === "VirtualKey") where.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProviderConfig" pc WHERE pc."virtualKeyId" = t.id AND pc.provider = ${f.provider})`);
+  if (f.overBudget != null) {
+    const over = Prisma.sql`EXISTS (SELECT 1 ${budgetsOf(entity, Prisma.sql`AND ${LIVE} AND b."currentUsage" >= ${EFFECTIVE_LIMIT}`)})`;
+    where.push(f.overBudget ? over : Prisma.sql`NOT ${over}`);
+  }
+  return where;
+}
+
+function sortValue(entity: Entity, field: SortField): Prisma.Sql {
+  if (field === "NAME") return Prisma.sql`t.name::text`;
+  if (field === "CREATED_AT") return Prisma.sql`t."createdAt"`;
+  return Prisma.sql`(SELECT COALESCE(SUM(CASE WHEN ${LIVE} THEN b."currentUsage" ELSE 0 END), 0) ${budgetsOf(entity, Prisma.empty)})`;
+}
+
+const svText = (field: SortField) =>
+  field === "CREATED_AT" ? Prisma.sql`to_char(p.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : Prisma.sql`p.sv::text`;
+
+/** One page of ids in (sort value, id) order, with the counts relay needs. */
+export async function keysetPage(entity: Entity, args: PageArgs, filter: ListFilter, field: SortField, dir: Direction, now: Date): Promise<KeysetPage> {
+  if (args.first != null && args.last != null) throw invalid("Use either first or last, not both", "last");
+  if (args.after != null && args.before != null) throw invalid("Use either after or before, not both", "before");
+  if (args.first != null && args.before != null) throw invalid("Use first with after, or last with before", "before");
+  if (args.last != null && args.after != null) throw invalid("Use first with after, or last with before", "after");
+  if ((args.first ?? 0) < 0 || (args.last ?? 0) < 0) throw invalid("first and last must not be negative", args.first != null ? "first" : "last");
+  const backward = args.last != null || args.before != null;
+  const size = pageSize(args);
+  const cursorArg = backward ? "before" : "after";
+  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg]!, field, dir, cursorArg) : null;
+  const empty = { ids: [], cursors: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
+  if ((filter.teamId && !isUuid(filter.teamId)) || (filter.customerId && !isUuid(filter.customerId))) return empty;
+
+  const scanAsc = (dir === "ASC") !== backward;
+  const scan = Prisma.raw(scanAsc ? "ASC" : "DESC");
+  const keyset = cursor
+    ? Prisma.sql`(f.sv, f.id) ${Prisma.raw(scanAsc ? ">" : "<")} (CAST(${cursor.sv} AS ${Prisma.raw(SV_TYPE[field])}), ${cursor.id}::uuid)`
+    : Prisma.sql`TRUE`;
+  const where = filters(entity, filter);
+  const needsWindows = field === "SPEND" || filter.overBudget != null;
+  const sql = Prisma.sql`
+    WITH ${needsWindows ? await windowsCte(now) : Prisma.empty}
+    filtered AS (SELECT t.id, ${sortValue(entity, field)} AS sv FROM ${Prisma.raw(`"${entity}"`)} t
+                 WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`TRUE`}),
+    page AS (SELECT f.id, f.sv FROM filtered f WHERE ${keyset} ORDER BY f.sv ${scan}, f.id ${scan} LIMIT ${size + 1})
+    SELECT (SELECT count(*)::int FROM filtered) AS total,
+           ${cursor ? Prisma.sql`EXISTS (SELECT 1 FROM filtered f WHERE NOT ${keyset})` : Prisma.sql`FALSE`} AS beyond,
+           COALESCE((SELECT json_agg(json_build_array(p.id, ${svText(field)}) ORDER BY p.sv ${scan}, p.id ${scan}) FROM page p), '[]'::json) AS rows`;
+  const [result] = await db.$queryRaw<{ total: number; beyond: boolean; rows: unknown }[]>(sql);
+  const all = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string][];
+  const more = all.length > size;
+  const rows = all.slice(0, size);
+  if (backward) rows.reverse();
+  return {
+    ids: rows.map((r) => r[0]),
+    cursors: rows.map(([id, sv]) => encodeCursor(field, dir, sv, id)),
+    totalCount: Number(result!.total),
+    hasNextPage: backward ? result!.beyond : more,
+    hasPreviousPage: backward ? more : result!.beyond,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Read-side status of budgets and rate-limit windows at an instant (spec §3.3): a window that has
+ * expired but has not been reset yet counts as fresh (usage 0); a budget's effective limit includes its
+ * override. Pure: no I/O. Money in USD (decimal arithmetic, returned as numbers), counts as numbers.
+ */
+import { Prisma } from "../generated/prisma/client.js";
+import { addPeriods, calendarPeriod, isExpired, nextResetAt, periodStart, windowEnd, type ResetWindow } from "../lib/duration.js";
+
+type Dec = Prisma.Decimal | number | string;
+const dec = (v: Dec) => new Prisma.Decimal(v.toString());
+
+export interface BudgetRow {
+  maxLimit: Dec;
+  currentUsage: Dec;
+  overrideAmount: Dec | null;
+  overrideMode: string | null;
+  overrideCyclesRemaining: number | null;
+  resetDuration: string;
+  calendarAligned: boolean;
+  lastReset: Date;
+}
+
+export interface WindowStatus {
+  /** The window ended and was not reset yet: it counts as fresh. */
+  expired: boolean;
+  /** Usage in the current window (0 when expired). */
+  usage: number;
+  /** What is left before the window blocks (never negative); null when the window has no limit. */
+  remaining: number | null;
+  /** usage / limit × 100 (may exceed 100); null when the window has no limit. */
+  percentUsed: number | null;
+  /** usage >= limit: the next request is blocked (Bifrost's rule). */
+  exhausted: boolean;
+  nextResetAt: Date | null;
+}
+
+export interface BudgetStatus extends WindowStatus {
+  effectiveLimit: number;
+  remaining: number;
+  percentUsed: number;
+}
+
+/** An override counts while it is set, unless it is a "cycles" override with no cycles left. */
+export function overrideApplies(b: Pick<BudgetRow, "overrideAmount" | "overrideMode" | "overrideCyclesRemaining">): boolean {
+  if (b.overrideAmount === null) return false;
+  return b.overrideMode !== "cycles" || (b.overrideCyclesRemaining ?? 0) > 0;
+}
+
+function status(limit: Prisma.Decimal | null, current: Prisma.Decimal, window: ResetWindow, now: Date): WindowStatus {
+  const expired = isExpired(window, now);
+  const usage = expired ? new Prisma.Decimal(0) : current;
+  return {
+    expired,
+    usage: usage.toNumber(),
+    remaining: limit === null ? null : Prisma.Decimal.max(0, limit.minus(usage)).toNumber(),
+    percentUsed: limit === null || limit.isZero() ? null : usage.div(limit).times(100).toDecimalPlaces(4).toNumber(),
+    exhausted: limit !== null && usage.gte(limit),
+    nextResetAt: nextResetAt(window, now),
+  };
+}
+
+export function effectiveLimit(b: BudgetRow): Prisma.Decimal {
+  return overrideApplies(b) ? dec(b.maxLimit).plus(dec(b.overrideAmount!)) : dec(b.maxLimit);
+}
+
+export function budgetStatus(b: BudgetRow, now: Date): BudgetStatus {
+  const limit = effectiveLimit(b);
+  const s = status(limit, dec(b.currentUsage), { duration: b.resetDuration, lastReset: b.lastReset, calendarAligned: b.calendarAligned }, now);
+  return { ...s, effectiveLimit: limit.toNumber(), remaining: s.remaining!, percentUsed: s.percentUsed ?? 0 };
+}
+
+export type RateKind = "token" | "request";
+
+export interface RateLimitRow {
+  tokenMaxLimit: bigint | null;
+  tokenResetDuration: string | null;
+  tokenCurrentUsage: bigint;
+  tokenLastReset: Date;
+  requestMaxLimit: bigint | null;
+  requestResetDuration: string | null;
+  requestCurrentUsage: bigint;
+  requestLastReset: Date;
+  calendarAligned: boolean;
+}
+
+/** One window (tokens or requests) of a rate limit; a window without a max never blocks. */
+export function rateWindowStatus(r: RateLimitRow, kind: RateKind, now: Date): WindowStatus & { maxLimit: number | null; resetDuration: string | null } {
+  const max = r[`${kind}MaxLimit`];
+  const duration = r[`${kind}ResetDuration`];
+  const window = { duration: duration ?? "", lastReset: r[`${kind}LastReset`], calendarAligned: r.calendarAligned };
+  const s = status(max === null ? null : dec(max.toString()), dec(r[`${kind}CurrentUsage`].toString()), window, now);
+  return { ...s, maxLimit: max === null ? null : Number(max), resetDuration: duration };
+}
+
+/** Spend in the current windows of these budgets (expired windows count 0), in USD. */
+export function spendOf(budgets: readonly BudgetRow[], now: Date): number {
+  return budgets.reduce((sum, b) => sum.plus(budgetStatus(b, now).usage), new Prisma.Decimal(0)).toNumber();
+}
+
+/** Any of these budgets is exhausted in an unexpired window. */
+export function anyExhausted(budgets: readonly BudgetRow[], now: Date): boolean {
+  return budgets.some((b) => budgetStatus(b, now).exhausted);
+}
+
+/**
+ * The instant T such that a window of this kind whose last_reset is L has expired at `now` exactly when
+ * L < T (the isExpired rule, for every L), so SQL can decide expiry with one comparison. Null when the
+ * duration is invalid (such a window never expires).
+ */
+export function expiredBefore(duration: string, calendarAligned: boolean, now: Date): Date | null {
+  const cal = calendarAligned ? calendarPeriod(duration) : null;
+  if (cal) return addPeriods(cal.unit, periodStart(cal.unit, now), 1 - cal.count);
+  const end = windowEnd({ duration, lastReset: new Date(0), calendarAligned: false });
+  return end === null ? null : new Date(now.getTime() - end.getTime() + 1);
+}

@@ -1,0 +1,72 @@
+/** Sorting and filter inputs shared by the top-level lists, and the resolver that turns a keyset page into a connection. */
+import { queryFromInfo } from "@pothos/plugin-prisma";
+import type { GraphQLResolveInfo } from "graphql";
+import type { RequestContext } from "../context.js";
+import { builder } from "./builder.js";
+import { keysetPage, type Direction, type Entity, type ListFilter, type PageArgs, type SortField } from "./keyset.js";
+
+export const ListSortField = builder.enumType("ListSortField", {
+  values: {
+    NAME: { description: "By name (unique)." },
+    CREATED_AT: { description: "By creation time (the default)." },
+    SPEND: { description: "By spend: the summed usage of the entity's own budgets in their current windows (expired windows count 0)." },
+  },
+});
+
+export const SortDirection = builder.enumType("SortDirection", { values: ["ASC", "DESC"] as const });
+
+export const ListOrder = builder.inputType("ListOrder", {
+  description: "Sort order of a list; ties (and equal values) are broken by id in the same direction, so paging is stable.",
+  fields: (t) => ({
+    field: t.field({ type: ListSortField, required: true, defaultValue: "CREATED_AT" }),
+    direction: t.field({ type: SortDirection, required: true, defaultValue: "ASC" }),
+  }),
+});
+
+export const searchArg = { description: "Case-insensitive substring of the name." };
+export const overBudgetArg = {
+  description: "true: only those with one of their own budgets exhausted (usage >= effective limit) in an unexpired window; false: only the others.",
+};
+
+export interface ListConnection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+interface ListArgs extends PageArgs {
+  orderBy?: { field: SortField; direction: Direction } | null | undefined;
+}
+
+/**
+ * Resolves a keyset page of `entity`, then loads its nodes by id with the nested selection of the query
+ * (`findMany` receives plugin-prisma's select/include), keeping the page order.
+ */
+export async function resolveList<T extends { id: string }>(
+  entity: Entity,
+  findMany: (query: object) => Promise<T[]>,
+  args: ListArgs,
+  filter: ListFilter | null | undefined,
+  ctx: RequestContext,
+  info: GraphQLResolveInfo,
+): Promise<ListConnection<T>> {
+  const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
+  const page = await keysetPage(entity, args, filter ?? {}, order.field, order.direction, ctx.now());
+  const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
+  const rows = page.ids.length ? await findMany({ ...query, where: { id: { in: page.ids } } }) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const edges = page.ids.flatMap((id, i) => {
+    const node = byId.get(id);
+    return node ? [{ cursor: page.cursors[i]!, node }] : [];
+  });
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
