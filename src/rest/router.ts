@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import { ValidationError } from "../services/errors.js";
 import { budgetOverrideRoutes } from "./budget-overrides.js";
 import { customerRoutes } from "./customers.js";
+import { enforcementRoutes } from "./enforcement.js";
 import { errorResponse, toErrorResponse } from "./errors.js";
 import { limitRoutes } from "./limits.js";
 import { mcpRoutes } from "./mcp.js";
@@ -76,6 +77,7 @@ const routes: Route[] = [
   ...modelConfigRoutes,
   ...providerGovernanceRoutes,
   ...budgetOverrideRoutes,
+  ...enforcementRoutes,
 ];
 const compiled = routes.map((r) => ({ ...r, segments: r.path.split("/").filter(Boolean) }));
 

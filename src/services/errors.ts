@@ -62,3 +62,32 @@ export class ConflictError extends DomainError {
 
 /** The single message Bifrost uses for a unique-name violation. */
 export const DUPLICATE_NAME_MESSAGE = "a record with this name already exists. Please use a different value";
+
+/** Bifrost's governance decisions that deny a request (spec §3.2). */
+export type DenyDecision =
+  | "virtual_key_required"
+  | "virtual_key_not_found"
+  | "virtual_key_blocked"
+  | "provider_blocked"
+  | "model_blocked"
+  | "token_limited"
+  | "request_limited"
+  | "rate_limited"
+  | "budget_exceeded";
+
+/** Enforcement said no: `decision` is Bifrost's type, `message` its reason text. */
+export class AccessDeniedError extends DomainError {
+  constructor(
+    readonly decision: DenyDecision,
+    message: string,
+  ) {
+    super("ACCESS_DENIED", message, { decision });
+  }
+}
+
+/** A transient condition (e.g. configuration changing under a check); the caller may retry. */
+export class UnavailableError extends DomainError {
+  constructor(message: string) {
+    super("UNAVAILABLE", message);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Self-service usage read (`GET /api/governance/virtual-keys/quota`, spec §2 CURRENT; GraphQL `quota`):
+ * authenticated by the key itself, no admin token. Reports the key's budgets (shortest reset cycle first),
+ * its rate limit and its provider configs' budgets and rate limits, with usage as enforcement sees it now:
+ * an expired window counts as 0 (it resets at its next touch), and usage includes holds of checks in flight.
+ * Money USD, counts tokens/requests, instants UTC. Read-only; never reveals the key value.
+ */
+import type { RequestContext } from "../context.js";
+import { db } from "../db/client.js";
+import { compareDurations, isExpired, nextResetAt } from "../lib/duration.js";
+import { hashKey } from "./enforcement-rules.js";
+import { AccessDeniedError } from "./errors.js";
+import { maybeSweep } from "./reservations.js";
+
+export interface BudgetQuota {
+  id: string;
+  maxLimit: number;
+  /** Present only while an override is active: effective limit = maxLimit + overrideAmount. */
+  overrideAmount: number | null;
+  /** 0 when the window has expired. */
+  currentUsage: number;
+  remaining: number;
+  resetDuration: string;
+  calendarAligned: boolean;
+  lastReset: Date;
+  nextResetAt: Date | null;
+}
+
+export interface WindowQuota {
+  maxLimit: number | null;
+  resetDuration: string | null;
+  currentUsage: number;
+  remaining: number | null;
+  lastReset: Date;
+  nextResetAt: Date | null;
+}
+
+export interface RateLimitQuota {
+  id: string;
+  tokens: WindowQuota;
+  requests: WindowQuota;
+}
+
+export interface KeyQuota {
+  virtualKeyName: string;
+  isActive: boolean;
+  budgets: BudgetQuota[];
+  rateLimit: RateLimitQuota | null;
+  providerConfigs: { id: number; provider: string; budgets: BudgetQuota[]; rateLimit: RateLimitQuota | null }[];
+}
+
+type BudgetRow = {
+  id: string;
+  maxLimit: { toString(): string };
+  overrideAmount: { toString(): string } | null;
+  overrideMode: string | null;
+  overrideCyclesRemaining: number | null;
+  currentUsage: { toString(): string };
+  resetDuration: string;
+  calendarAligned: boolean;
+  lastReset: Date;
+};
+type RateLimitRow = {
+  id: string;
+  tokenMaxLimit: bigint | null;
+  tokenResetDuration: string | null;
+  tokenCurrentUsage: bigint;
+  tokenLastReset: Date;
+  requestMaxLimit: bigint | null;
+  requestResetDuration: string | null;
+  requestCurrentUsage: bigint;
+  requestLastReset: Date;
+  calendarAligned: boolean;
+};
+
+/** A budget as enforcement sees it at `now` (expired window: usage 0; a last-cycle override lapses). */
+export function budgetQuota(b: BudgetRow, now: Date): BudgetQuota {
+  const w = { duration: b.resetDuration, lastReset: b.lastReset, calendarAligned: b.calendarAligned };
+  const expired = isExpired(w, now);
+  const lapses = expired && b.overrideMode === "cycles" && (b.overrideCyclesRemaining ?? 0) <= 1;
+  const overrideAmount = b.overrideAmount === null || lapses ? null : Number(b.overrideAmount.toString());
+  const currentUsage = expired ? 0 : Number(b.currentUsage.toString());
+  const maxLimit = Number(b.maxLimit.toString());
+  return {
+    id: b.id,
+    maxLimit,
+    overrideAmount,
+    currentUsage,
+    remaining: Math.max(maxLimit + (overrideAmount ?? 0) - currentUsage, 0),
+    resetDuration: b.resetDuration,
+    calendarAligned: b.calendarAligned,
+    lastReset: b.lastReset,
+    nextResetAt: nextResetAt(w, now),
+  };
+}
+
+function windowQuota(max: bigint | null, duration: string | null, used: bigint, lastReset: Date, aligned: boolean, now: Date): WindowQuota {
+  const w = duration ? { duration, lastReset, calendarAligned: aligned } : null;
+  const currentUsage = w && isExpired(w, now) ? 0 : Number(used);
+  return {
+    maxLimit: max === null ? null : Number(max),
+    resetDuration: duration,
+    currentUsage,
+    remaining: max === null ? null : Math.max(Number(max) - currentUsage, 0),
+    lastReset,
+    nextResetAt: w ? nextResetAt(w, now) : null,
+  };
+}
+
+/** A rate limit's two windows as enforcement sees them at `now`. */
+export function rateLimitQuota(r: RateLimitRow, now: Date): RateLimitQuota {
+  return {
+    id: r.id,
+    tokens: windowQuota(r.tokenMaxLimit, r.tokenResetDuration, r.tokenCurrentUsage, r.tokenLastReset, r.calendarAligned, now),
+    requests: windowQuota(r.requestMaxLimit, r.requestResetDuration, r.requestCurrentUsage, r.requestLastReset, r.calendarAligned, now),
+  };
+}
+
+const byCycle = (budgets: BudgetRow[], now: Date) =>
+  [...budgets].sort((a, b) => compareDurations(a.resetDuration, b.resetDuration) || (a.id < b.id ? -1 : 1)).map((b) => budgetQuota(b, now));
+
+/** The presented key's quota; 401 `virtual_key_required` without a key, 403 `virtual_key_not_found` for an unknown one. */
+export async function keyQuota(ctx: RequestContext, presented: string | undefined): Promise<KeyQuota> {
+  const now = ctx.now();
+  maybeSweep(now);
+  if (presented === undefined) throw new AccessDeniedError("virtual_key_required", "virtual key is missing in headers and is mandatory.");
+  const limits = { budgets: true, rateLimit: true } as const;
+  const vk = await db.virtualKey.findUnique({
+    where: { valueHash: hashKey(presented) },
+    select: { name: true, isActive: true, ...limits, providerConfigs: { orderBy: { id: "asc" }, select: { id: true, provider: true, ...limits } } },
+  });
+  if (!vk) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
+  return {
+    virtualKeyName: vk.name,
+    isActive: vk.isActive,
+    budgets: byCycle(vk.budgets, now),
+    rateLimit: vk.rateLimit ? rateLimitQuota(vk.rateLimit, now) : null,
+    providerConfigs: vk.providerConfigs.map((pc) => ({
+      id: pc.id,
+      provider: pc.provider,
+      budgets: byCycle(pc.budgets, now),
+      rateLimit: pc.rateLimit ? rateLimitQuota(pc.rateLimit, now) : null,
+    })),
+  };
+}
