@@ -3,7 +3,7 @@
  * milliseconds, optional FKs omitted when null, lists always arrays, secrets never included.
  */
 import { maskKey } from "../lib/api-keys.js";
-import { primaryBudget } from "../services/limits.js";
+import { byWindow } from "../services/limits.js";
 import type {
   CustomerRow,
   McpConfigRow,
@@ -57,12 +57,13 @@ export function rateLimit(r: RateLimit): Json {
 
 /** `budget_id`/`budget` (SEED: the shortest window), `budgets` (CURRENT, omitted when empty), `rate_limit`. */
 export function limits(owner: { budgets: Budget[]; rateLimit: RateLimit | null }) {
-  const primary = primaryBudget(owner.budgets);
+  const budgets = byWindow(owner.budgets);
+  const primary = budgets[0];
   return {
     budget_id: primary?.id,
     rate_limit_id: owner.rateLimit?.id,
     budget: opt(primary, budget),
-    budgets: owner.budgets.length ? owner.budgets.map(budget) : undefined,
+    budgets: budgets.length ? budgets.map(budget) : undefined,
     rate_limit: opt(owner.rateLimit, rateLimit),
   };
 }

@@ -58,7 +58,12 @@ export async function createLimits(
   if (rateLimit) await tx.rateLimit.create({ data: { ...newRateLimitData(rateLimit, now), ...owner } });
 }
 
+/** An owner's budgets, shortest window first (an owner has at most one budget per window). */
+export function byWindow<B extends { resetDuration: string }>(budgets: readonly B[]): B[] {
+  return [...budgets].sort((a, b) => compareDurations(a.resetDuration, b.resetDuration));
+}
+
 /** The SEED profile's single `budget`: the owner's shortest window (Part 1 §1). */
 export function primaryBudget<B extends { resetDuration: string }>(budgets: readonly B[]): B | undefined {
-  return [...budgets].sort((a, b) => compareDurations(a.resetDuration, b.resetDuration))[0];
+  return byWindow(budgets)[0];
 }

@@ -153,3 +153,22 @@ describe("seed routes", () => {
     expect(normalize(res.body)).toEqual(readGolden("post-customers", res.body));
   });
 });
+
+describe("several budgets per owner (CURRENT profile)", () => {
+  it("lists budgets shortest window first and uses the shortest as `budget`", async () => {
+    const res = await rest("POST", "/api/governance/customers", {
+      name: unique("multi"),
+      budgets: [
+        { max_limit: 300, reset_duration: "1M" },
+        { max_limit: 10, reset_duration: "1h" },
+        { max_limit: 80, reset_duration: "1w" },
+        { max_limit: 20, reset_duration: "1d" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const c = res.body.customer;
+    expect(c.budgets.map((b: { reset_duration: string }) => b.reset_duration)).toEqual(["1h", "1d", "1w", "1M"]);
+    expect(c.budget).toMatchObject({ reset_duration: "1h", max_limit: 10 });
+    expect(c.budget_id).toBe(c.budgets[0].id);
+  });
+});
