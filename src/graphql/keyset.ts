@@ -66,7 +66,7 @@ function decodeCursor(cursor: string, field: SortField, dir: Direction, arg: str
 
 /** Live (unexpired) budget rows of the aliased `b`, joined to the per-window expiry thresholds `win`. */
 const LIVE = Prisma.sql`(w.t IS NULL OR b."lastReset" >= w.t)`;
-const EFFECTIVE_LIMIT = Prisma.sql`b."maxLimit" + CASE WHEN b."overrideAmount" IS NOT NULL AND (b."overrideMode" IS DISTINCT FROM 'cycles' OR COALESCE(b."overrideCyclesRemaining", 0) > 0) THEN b."overrideAmount" ELSE 0 END`;
+const EFFECTIVE_LIMIT = Prisma.sql`b."maxLimit" + COALESCE(b."overrideAmount", 0)`;
 
 function budgetsOf(entity: Entity, body: Prisma.Sql): Prisma.Sql {
   const owner = Prisma.raw(`b."${OWNER_COLUMN[entity]}"`);

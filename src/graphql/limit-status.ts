@@ -13,8 +13,6 @@ export interface BudgetRow {
   maxLimit: Dec;
   currentUsage: Dec;
   overrideAmount: Dec | null;
-  overrideMode: string | null;
-  overrideCyclesRemaining: number | null;
   resetDuration: string;
   calendarAligned: boolean;
   lastReset: Date;
@@ -40,12 +38,6 @@ export interface BudgetStatus extends WindowStatus {
   percentUsed: number;
 }
 
-/** An override counts while it is set, unless it is a "cycles" override with no cycles left. */
-export function overrideApplies(b: Pick<BudgetRow, "overrideAmount" | "overrideMode" | "overrideCyclesRemaining">): boolean {
-  if (b.overrideAmount === null) return false;
-  return b.overrideMode !== "cycles" || (b.overrideCyclesRemaining ?? 0) > 0;
-}
-
 function status(limit: Prisma.Decimal | null, current: Prisma.Decimal, window: ResetWindow, now: Date): WindowStatus {
   const expired = isExpired(window, now);
   const usage = expired ? new Prisma.Decimal(0) : current;
@@ -60,7 +52,8 @@ function status(limit: Prisma.Decimal | null, current: Prisma.Decimal, window: R
 }
 
 export function effectiveLimit(b: BudgetRow): Prisma.Decimal {
-  return overrideApplies(b) ? dec(b.maxLimit).plus(dec(b.overrideAmount!)) : dec(b.maxLimit);
+  // A CHECK constraint keeps an override consistent (amount > 0; a `cycles` one has cycles left), so a set amount applies.
+  return b.overrideAmount === null ? dec(b.maxLimit) : dec(b.maxLimit).plus(dec(b.overrideAmount));
 }
 
 export function budgetStatus(b: BudgetRow, now: Date): BudgetStatus {

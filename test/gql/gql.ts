@@ -14,7 +14,19 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": typeof types.CompNewTeamDocument,
+    "\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n": typeof types.CompNewCustomerDocument,
+    "\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n": typeof types.CompNewKeyDocument,
+    "\n  query KeyLimits($id: String!, $provider: String) {\n    virtualKey(id: $id) {\n      budgets { resetDuration maxLimit currentUsage usage effectiveLimit remaining percentUsed exhausted expired nextResetAt ownerKind virtualKey { uuid } }\n      rateLimit {\n        tokens { kind maxLimit resetDuration usage remaining percentUsed exhausted expired nextResetAt }\n        requests { kind maxLimit usage remaining percentUsed exhausted }\n        ownerKind\n      }\n      effectiveLimits(provider: $provider) {\n        blocked\n        budgets { level ownerName provider remaining percentUsed exhausted budget { resetDuration } }\n        rateLimits { level ownerName window { kind } remaining }\n        tightestBudget { level ownerName remaining }\n        tightestTokenLimit { level remaining }\n        tightestRequestLimit { level ownerName remaining }\n      }\n    }\n  }\n": typeof types.KeyLimitsDocument,
+    "\n  query CompRelations($client: String!, $provider: String!) {\n    mcpClient(name: $client) { name headerNames configs { toolsToExecute virtualKey { name } } }\n    provider(name: $provider) { name keys { name value { fromEnv envVar } providerConfigs { provider virtualKey { name } } } }\n  }\n": typeof types.CompRelationsDocument,
+    "\n  query CompByValue($value: String!) {\n    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on ForbiddenError { message code } }\n  }\n": typeof types.CompByValueDocument,
     "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    ": typeof types.MissingNodeDocument,
+    "\n  mutation ListsNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid budgets { id } } } }\n  }\n": typeof types.ListsNewCustomerDocument,
+    "\n  mutation ListsNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": typeof types.ListsNewTeamDocument,
+    "\n  mutation ListsNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { virtualKey { uuid budgets { id } } } }\n  }\n": typeof types.ListsNewKeyDocument,
+    "\n  query CustomersPage($filter: CustomerFilter, $orderBy: ListOrder, $first: Int, $after: String, $last: Int, $before: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { uuid name spend overBudget } }\n    }\n  }\n": typeof types.CustomersPageDocument,
+    "\n  query KeysPage($filter: VirtualKeyFilter) {\n    virtualKeys(filter: $filter, first: 100, orderBy: { field: NAME }) { totalCount edges { node { name } } }\n  }\n": typeof types.KeysPageDocument,
+    "\n  query TeamsFiltered($filter: TeamFilter) { teams(filter: $filter, first: 10) { totalCount edges { node { name } } } }\n": typeof types.TeamsFilteredDocument,
     "\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateCustomerMDocument,
     "\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateTeamMDocument,
     "\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.CreateVirtualKeyMDocument,
@@ -27,9 +39,32 @@ type Documents = {
     "\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n": typeof types.NodeRoundTripDocument,
     "\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n": typeof types.ByUuidDocument,
     "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(filter: { search: $search }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n": typeof types.TeamsPageDocument,
+    "\n  mutation UpdNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } }\n  }\n": typeof types.UpdNewCustomerDocument,
+    "\n  mutation UpdNewTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } }\n  }\n": typeof types.UpdNewTeamDocument,
+    "\n  mutation UpdNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { id uuid providerConfigs { id } } } }\n  }\n": typeof types.UpdNewKeyDocument,
+    "\n  mutation UpdCustomer($id: String!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      __typename\n      ... on CustomerPayload { customer { uuid name budgets { maxLimit resetDuration currentUsage } rateLimit { requestMaxLimit } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { entity }\n    }\n  }\n": typeof types.UpdCustomerDocument,
+    "\n  mutation DelCustomer($id: String!) {\n    deleteCustomer(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on NotFoundError { message code entity } }\n  }\n": typeof types.DelCustomerDocument,
+    "\n  mutation UpdTeam($id: String!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } rateLimit { requestMaxLimit requestResetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.UpdTeamDocument,
+    "\n  mutation DelTeam($id: String!) {\n    deleteTeam(id: $id) { __typename ... on DeletedPayload { deletedId } ... on Error { message code } }\n  }\n": typeof types.DelTeamDocument,
+    "\n  mutation UpdKey($id: String!, $input: UpdateVirtualKeyInput!) {\n    updateVirtualKey(id: $id, input: $input) {\n      __typename\n      ... on VirtualKeyPayload {\n        virtualKey { name isActive team { uuid } customer { uuid } rateLimit { tokenMaxLimit requestMaxLimit } providerConfigs { id provider weight allowedModels } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": typeof types.UpdKeyDocument,
+    "\n  mutation RotKey($id: String!) {\n    rotateVirtualKey(id: $id) { __typename ... on RotateVirtualKeyPayload { value virtualKey { uuid value } } ... on Error { message code } }\n  }\n": typeof types.RotKeyDocument,
+    "\n  mutation DelKey($id: String!) {\n    deleteVirtualKey(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on Error { message code } }\n  }\n": typeof types.DelKeyDocument,
+    "\n  query UpdKeyByValue($value: String!) { virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid } } }\n": typeof types.UpdKeyByValueDocument,
 };
 const documents: Documents = {
+    "\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": types.CompNewTeamDocument,
+    "\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n": types.CompNewCustomerDocument,
+    "\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n": types.CompNewKeyDocument,
+    "\n  query KeyLimits($id: String!, $provider: String) {\n    virtualKey(id: $id) {\n      budgets { resetDuration maxLimit currentUsage usage effectiveLimit remaining percentUsed exhausted expired nextResetAt ownerKind virtualKey { uuid } }\n      rateLimit {\n        tokens { kind maxLimit resetDuration usage remaining percentUsed exhausted expired nextResetAt }\n        requests { kind maxLimit usage remaining percentUsed exhausted }\n        ownerKind\n      }\n      effectiveLimits(provider: $provider) {\n        blocked\n        budgets { level ownerName provider remaining percentUsed exhausted budget { resetDuration } }\n        rateLimits { level ownerName window { kind } remaining }\n        tightestBudget { level ownerName remaining }\n        tightestTokenLimit { level remaining }\n        tightestRequestLimit { level ownerName remaining }\n      }\n    }\n  }\n": types.KeyLimitsDocument,
+    "\n  query CompRelations($client: String!, $provider: String!) {\n    mcpClient(name: $client) { name headerNames configs { toolsToExecute virtualKey { name } } }\n    provider(name: $provider) { name keys { name value { fromEnv envVar } providerConfigs { provider virtualKey { name } } } }\n  }\n": types.CompRelationsDocument,
+    "\n  query CompByValue($value: String!) {\n    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on ForbiddenError { message code } }\n  }\n": types.CompByValueDocument,
     "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    ": types.MissingNodeDocument,
+    "\n  mutation ListsNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid budgets { id } } } }\n  }\n": types.ListsNewCustomerDocument,
+    "\n  mutation ListsNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": types.ListsNewTeamDocument,
+    "\n  mutation ListsNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { virtualKey { uuid budgets { id } } } }\n  }\n": types.ListsNewKeyDocument,
+    "\n  query CustomersPage($filter: CustomerFilter, $orderBy: ListOrder, $first: Int, $after: String, $last: Int, $before: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { uuid name spend overBudget } }\n    }\n  }\n": types.CustomersPageDocument,
+    "\n  query KeysPage($filter: VirtualKeyFilter) {\n    virtualKeys(filter: $filter, first: 100, orderBy: { field: NAME }) { totalCount edges { node { name } } }\n  }\n": types.KeysPageDocument,
+    "\n  query TeamsFiltered($filter: TeamFilter) { teams(filter: $filter, first: 10) { totalCount edges { node { name } } } }\n": types.TeamsFilteredDocument,
     "\n  mutation CreateCustomerM($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      __typename\n      ... on CustomerPayload {\n        customer { id uuid name calendarAligned budget { maxLimit resetDuration } rateLimit { requestMaxLimit requestResetDuration } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateCustomerMDocument,
     "\n  mutation CreateTeamM($input: CreateTeamInput!) {\n    createTeam(input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } budgets { maxLimit resetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateTeamMDocument,
     "\n  mutation CreateVirtualKeyM($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) {\n      __typename\n      ... on CreateVirtualKeyPayload { value virtualKey { uuid name value description isActive team { uuid } customer { uuid } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.CreateVirtualKeyMDocument,
@@ -42,6 +77,17 @@ const documents: Documents = {
     "\n  query NodeRoundTrip($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { __typename id ... on Customer { uuid name } }\n    nodes(ids: $ids) { __typename id ... on Team { uuid } ... on VirtualKey { uuid name } }\n  }\n": types.NodeRoundTripDocument,
     "\n  query ByUuid($id: String!) {\n    customer(id: $id) { uuid }\n    team(id: $id) { uuid }\n    virtualKey(id: $id) { uuid }\n  }\n": types.ByUuidDocument,
     "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(filter: { search: $search }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n": types.TeamsPageDocument,
+    "\n  mutation UpdNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } }\n  }\n": types.UpdNewCustomerDocument,
+    "\n  mutation UpdNewTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } }\n  }\n": types.UpdNewTeamDocument,
+    "\n  mutation UpdNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { id uuid providerConfigs { id } } } }\n  }\n": types.UpdNewKeyDocument,
+    "\n  mutation UpdCustomer($id: String!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      __typename\n      ... on CustomerPayload { customer { uuid name budgets { maxLimit resetDuration currentUsage } rateLimit { requestMaxLimit } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { entity }\n    }\n  }\n": types.UpdCustomerDocument,
+    "\n  mutation DelCustomer($id: String!) {\n    deleteCustomer(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on NotFoundError { message code entity } }\n  }\n": types.DelCustomerDocument,
+    "\n  mutation UpdTeam($id: String!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } rateLimit { requestMaxLimit requestResetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.UpdTeamDocument,
+    "\n  mutation DelTeam($id: String!) {\n    deleteTeam(id: $id) { __typename ... on DeletedPayload { deletedId } ... on Error { message code } }\n  }\n": types.DelTeamDocument,
+    "\n  mutation UpdKey($id: String!, $input: UpdateVirtualKeyInput!) {\n    updateVirtualKey(id: $id, input: $input) {\n      __typename\n      ... on VirtualKeyPayload {\n        virtualKey { name isActive team { uuid } customer { uuid } rateLimit { tokenMaxLimit requestMaxLimit } providerConfigs { id provider weight allowedModels } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n": types.UpdKeyDocument,
+    "\n  mutation RotKey($id: String!) {\n    rotateVirtualKey(id: $id) { __typename ... on RotateVirtualKeyPayload { value virtualKey { uuid value } } ... on Error { message code } }\n  }\n": types.RotKeyDocument,
+    "\n  mutation DelKey($id: String!) {\n    deleteVirtualKey(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on Error { message code } }\n  }\n": types.DelKeyDocument,
+    "\n  query UpdKeyByValue($value: String!) { virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid } } }\n": types.UpdKeyByValueDocument,
 };
 
 /**
@@ -61,7 +107,55 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n"): (typeof documents)["\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n"): (typeof documents)["\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n"): (typeof documents)["\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeyLimits($id: String!, $provider: String) {\n    virtualKey(id: $id) {\n      budgets { resetDuration maxLimit currentUsage usage effectiveLimit remaining percentUsed exhausted expired nextResetAt ownerKind virtualKey { uuid } }\n      rateLimit {\n        tokens { kind maxLimit resetDuration usage remaining percentUsed exhausted expired nextResetAt }\n        requests { kind maxLimit usage remaining percentUsed exhausted }\n        ownerKind\n      }\n      effectiveLimits(provider: $provider) {\n        blocked\n        budgets { level ownerName provider remaining percentUsed exhausted budget { resetDuration } }\n        rateLimits { level ownerName window { kind } remaining }\n        tightestBudget { level ownerName remaining }\n        tightestTokenLimit { level remaining }\n        tightestRequestLimit { level ownerName remaining }\n      }\n    }\n  }\n"): (typeof documents)["\n  query KeyLimits($id: String!, $provider: String) {\n    virtualKey(id: $id) {\n      budgets { resetDuration maxLimit currentUsage usage effectiveLimit remaining percentUsed exhausted expired nextResetAt ownerKind virtualKey { uuid } }\n      rateLimit {\n        tokens { kind maxLimit resetDuration usage remaining percentUsed exhausted expired nextResetAt }\n        requests { kind maxLimit usage remaining percentUsed exhausted }\n        ownerKind\n      }\n      effectiveLimits(provider: $provider) {\n        blocked\n        budgets { level ownerName provider remaining percentUsed exhausted budget { resetDuration } }\n        rateLimits { level ownerName window { kind } remaining }\n        tightestBudget { level ownerName remaining }\n        tightestTokenLimit { level remaining }\n        tightestRequestLimit { level ownerName remaining }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompRelations($client: String!, $provider: String!) {\n    mcpClient(name: $client) { name headerNames configs { toolsToExecute virtualKey { name } } }\n    provider(name: $provider) { name keys { name value { fromEnv envVar } providerConfigs { provider virtualKey { name } } } }\n  }\n"): (typeof documents)["\n  query CompRelations($client: String!, $provider: String!) {\n    mcpClient(name: $client) { name headerNames configs { toolsToExecute virtualKey { name } } }\n    provider(name: $provider) { name keys { name value { fromEnv envVar } providerConfigs { provider virtualKey { name } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CompByValue($value: String!) {\n    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on ForbiddenError { message code } }\n  }\n"): (typeof documents)["\n  query CompByValue($value: String!) {\n    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on ForbiddenError { message code } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    "): (typeof documents)["\n      query MissingNode($id: ID!) { node(id: $id) { id } }\n    "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ListsNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid budgets { id } } } }\n  }\n"): (typeof documents)["\n  mutation ListsNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid budgets { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ListsNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n"): (typeof documents)["\n  mutation ListsNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ListsNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { virtualKey { uuid budgets { id } } } }\n  }\n"): (typeof documents)["\n  mutation ListsNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { virtualKey { uuid budgets { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomersPage($filter: CustomerFilter, $orderBy: ListOrder, $first: Int, $after: String, $last: Int, $before: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { uuid name spend overBudget } }\n    }\n  }\n"): (typeof documents)["\n  query CustomersPage($filter: CustomerFilter, $orderBy: ListOrder, $first: Int, $after: String, $last: Int, $before: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { uuid name spend overBudget } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysPage($filter: VirtualKeyFilter) {\n    virtualKeys(filter: $filter, first: 100, orderBy: { field: NAME }) { totalCount edges { node { name } } }\n  }\n"): (typeof documents)["\n  query KeysPage($filter: VirtualKeyFilter) {\n    virtualKeys(filter: $filter, first: 100, orderBy: { field: NAME }) { totalCount edges { node { name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TeamsFiltered($filter: TeamFilter) { teams(filter: $filter, first: 10) { totalCount edges { node { name } } } }\n"): (typeof documents)["\n  query TeamsFiltered($filter: TeamFilter) { teams(filter: $filter, first: 10) { totalCount edges { node { name } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -110,6 +204,50 @@ export function graphql(source: "\n  query ByUuid($id: String!) {\n    customer(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(filter: { search: $search }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n"): (typeof documents)["\n  query TeamsPage($search: String!, $first: Int!, $after: String) {\n    teams(filter: { search: $search }, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { name } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } }\n  }\n"): (typeof documents)["\n  mutation UpdNewCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdNewTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } }\n  }\n"): (typeof documents)["\n  mutation UpdNewTeam($input: CreateTeamInput!) {\n    createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { id uuid providerConfigs { id } } } }\n  }\n"): (typeof documents)["\n  mutation UpdNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { id uuid providerConfigs { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdCustomer($id: String!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      __typename\n      ... on CustomerPayload { customer { uuid name budgets { maxLimit resetDuration currentUsage } rateLimit { requestMaxLimit } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { entity }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdCustomer($id: String!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      __typename\n      ... on CustomerPayload { customer { uuid name budgets { maxLimit resetDuration currentUsage } rateLimit { requestMaxLimit } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n      ... on NotFoundError { entity }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelCustomer($id: String!) {\n    deleteCustomer(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on NotFoundError { message code entity } }\n  }\n"): (typeof documents)["\n  mutation DelCustomer($id: String!) {\n    deleteCustomer(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on NotFoundError { message code entity } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdTeam($id: String!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } rateLimit { requestMaxLimit requestResetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdTeam($id: String!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      __typename\n      ... on TeamPayload { team { uuid name customer { uuid } rateLimit { requestMaxLimit requestResetDuration } } }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelTeam($id: String!) {\n    deleteTeam(id: $id) { __typename ... on DeletedPayload { deletedId } ... on Error { message code } }\n  }\n"): (typeof documents)["\n  mutation DelTeam($id: String!) {\n    deleteTeam(id: $id) { __typename ... on DeletedPayload { deletedId } ... on Error { message code } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdKey($id: String!, $input: UpdateVirtualKeyInput!) {\n    updateVirtualKey(id: $id, input: $input) {\n      __typename\n      ... on VirtualKeyPayload {\n        virtualKey { name isActive team { uuid } customer { uuid } rateLimit { tokenMaxLimit requestMaxLimit } providerConfigs { id provider weight allowedModels } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdKey($id: String!, $input: UpdateVirtualKeyInput!) {\n    updateVirtualKey(id: $id, input: $input) {\n      __typename\n      ... on VirtualKeyPayload {\n        virtualKey { name isActive team { uuid } customer { uuid } rateLimit { tokenMaxLimit requestMaxLimit } providerConfigs { id provider weight allowedModels } }\n      }\n      ... on Error { message code }\n      ... on ValidationError { fieldErrors { path message } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotKey($id: String!) {\n    rotateVirtualKey(id: $id) { __typename ... on RotateVirtualKeyPayload { value virtualKey { uuid value } } ... on Error { message code } }\n  }\n"): (typeof documents)["\n  mutation RotKey($id: String!) {\n    rotateVirtualKey(id: $id) { __typename ... on RotateVirtualKeyPayload { value virtualKey { uuid value } } ... on Error { message code } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelKey($id: String!) {\n    deleteVirtualKey(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on Error { message code } }\n  }\n"): (typeof documents)["\n  mutation DelKey($id: String!) {\n    deleteVirtualKey(id: $id) { __typename ... on DeletedPayload { deletedId deletedNodeId } ... on Error { message code } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UpdKeyByValue($value: String!) { virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid } } }\n"): (typeof documents)["\n  query UpdKeyByValue($value: String!) { virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid } } }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

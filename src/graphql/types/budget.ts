@@ -49,7 +49,7 @@ export const Budget = builder.prismaObject("Budget", {
     overrideMode: t.exposeString("overrideMode", { nullable: true, description: '"cycles" or "forever".' }),
     overrideCyclesRemaining: t.exposeInt("overrideCyclesRemaining", { nullable: true }),
     effectiveLimit: t.float({
-      description: "maxLimit plus the override while it applies (set, and not a `cycles` override with 0 cycles left), in USD.",
+      description: "maxLimit plus the override (while one is set), in USD.",
       resolve: (b, _args, ctx) => budgetStatus(b, ctx.now()).effectiveLimit,
     }),
     usage: t.float({ description: "Spend in the current window in USD: 0 when the window has expired.", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).usage }),
