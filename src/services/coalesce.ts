@@ -37,25 +37,29 @@ export class Coalescer<Req, Res> {
     });
   }
 
-  private async drain(key: string, queue: Waiter<Req, Res>[]): Promise<void> {
+  private async drain(key: string, first: Waiter<Req, Res>[]): Promise<void> {
+    let queue = first;
     while (queue.length > 0) {
       const batch: Waiter<Req, Res>[] = [];
+      const rest: Waiter<Req, Res>[] = [];
       const ids = new Set<string>();
-      for (let i = 0; i < queue.length && batch.length < this.maxBatch; ) {
-        const id = this.idOf(queue[i]!.req);
-        if (ids.has(id)) {
-          i++;
-          continue;
+      for (const w of queue) {
+        const id = this.idOf(w.req);
+        if (batch.length < this.maxBatch && !ids.has(id)) {
+          ids.add(id);
+          batch.push(w);
+        } else {
+          rest.push(w);
         }
-        ids.add(id);
-        batch.push(queue.splice(i, 1)[0]!);
       }
+      this.queues.set(key, rest); // arrivals during the statement join `rest`
       try {
         const results = await this.run(key, batch.map((w) => w.req));
         batch.forEach((w, i) => w.resolve(results[i]!));
       } catch (err) {
         batch.forEach((w) => w.reject(err));
       }
+      queue = this.queues.get(key)!;
     }
     this.queues.delete(key);
   }

@@ -190,14 +190,27 @@ export interface Versioned<T> {
   version: string;
 }
 
+/** Loads once per key at a time: concurrent misses for the same key share one load (no thundering herd). */
+function singleFlight<T>(pending: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const running = pending.get(key);
+  if (running) return running;
+  const p = load().finally(() => pending.delete(key));
+  pending.set(key, p);
+  return p;
+}
+const pendingKeys = new Map<string, Promise<Versioned<KeyConfig | null>>>();
+const pendingRoutes = new Map<string, Promise<Versioned<RouteConfig>>>();
+
 /** A key's configuration by the SHA-256 of its value (null: no such key). Unknown keys are not cached. */
 export async function keyConfig(valueHash: string): Promise<Versioned<KeyConfig | null>> {
   const hit = cachedVersion !== null ? keys.get(valueHash) : undefined;
   if (hit) return { value: hit, version: cachedVersion! };
-  const version = await readConfigVersion();
-  const value = await loadKey(valueHash);
-  if (value && adopt(version)) keys.set(valueHash, value);
-  return { value, version };
+  return singleFlight(pendingKeys, valueHash, async () => {
+    const version = await readConfigVersion();
+    const value = await loadKey(valueHash);
+    if (value && adopt(version)) keys.set(valueHash, value);
+    return { value, version };
+  });
 }
 
 /** Provider- and model-level governance for a provider and model. */
@@ -205,10 +218,12 @@ export async function routeConfig(provider: string, model: string): Promise<Vers
   const cacheKey = `${provider}\u0000${model}`;
   const hit = cachedVersion !== null ? routes.get(cacheKey) : undefined;
   if (hit) return { value: hit, version: cachedVersion! };
-  const version = await readConfigVersion();
-  const value = await loadRoute(provider, model);
-  if (adopt(version)) routes.set(cacheKey, value);
-  return { value, version };
+  return singleFlight(pendingRoutes, cacheKey, async () => {
+    const version = await readConfigVersion();
+    const value = await loadRoute(provider, model);
+    if (adopt(version)) routes.set(cacheKey, value);
+    return { value, version };
+  });
 }
 
 /** Test and benchmark hook: how many entries are cached, and at which version. */
