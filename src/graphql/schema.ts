@@ -9,5 +9,7 @@ import "./types/customer.js";
 import "./types/team.js";
 import "./types/virtual-key.js";
 import "./types/virtual-key-mutations.js";
+import "./types/provider-mutations.js";
+import "./types/config-mutations.js";
 
 export const schema = builder.toSchema();
