@@ -1,7 +1,7 @@
 /**
  * Natural batching for the enforcement hot path. Requests with the same key (same statement parameters
  * apart from the per-request amounts) that arrive while a statement for that key is in flight are queued
- * and sent together as the next statement. A request on an idle key is sent at once (no added latency).
+ * and sent together as the next statement. A request on an idle key is sent after one event-loop turn.
  * With every check of a hot key serialised on the same rows, this is what lets one commit carry many
  * requests; each request still takes at most one round trip. Per process, in memory, no timers.
  */
@@ -40,6 +40,10 @@ export class Coalescer<Req, Res> {
   private async drain(key: string, first: Waiter<Req, Res>[]): Promise<void> {
     let queue = first;
     while (queue.length > 0) {
+      // Let requests already received in this event-loop turn join: PGlite runs statements synchronously on
+      // this thread, so without this yield nothing could arrive while a statement runs and batches stay at 1.
+      await new Promise((resolve) => setImmediate(resolve));
+      queue = this.queues.get(key)!;
       const batch: Waiter<Req, Res>[] = [];
       const rest: Waiter<Req, Res>[] = [];
       const ids = new Set<string>();
