@@ -30,8 +30,8 @@ export const overBudgetArg = {
 
 /**
  * How a page's nested relations are loaded. Measured with test/bench/graphql-join.ts on PostgreSQL (deep read of
- * 5,000 keys): "query" (one statement per relation level) took 574 ms median against 1,095 ms for "join" (one
- * statement, LATERAL joins + JSON aggregation), so lists use "query". The statement count stays constant either way.
+ * 5,000 keys): "query" (one statement per relation level) took 537–574 ms median against 1,032–1,095 ms for "join"
+ * (one statement, LATERAL joins + JSON aggregation) over two runs, so lists use "query". The statement count stays constant either way.
  */
 export const LIST_LOAD_STRATEGY = "query" as const;
 

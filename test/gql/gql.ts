@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Deep {\n    customers(first: 100) {\n      totalCount\n      edges { node { name budget { maxLimit remaining } rateLimit { requestMaxLimit }\n        teams { name budget { maxLimit } virtualKeys(first: 100) { totalCount edges { node {\n          name value budget { maxLimit usage remaining percentUsed } rateLimit { requests { remaining } }\n          providerConfigs { provider budget { maxLimit remaining } }\n        } } } } } }\n    }\n  }\n": typeof types.DeepDocument,
     "\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": typeof types.CompNewTeamDocument,
     "\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n": typeof types.CompNewCustomerDocument,
     "\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n": typeof types.CompNewKeyDocument,
@@ -69,6 +70,7 @@ type Documents = {
     "\n  query UpdKeyByValue($value: String!) { virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid } } }\n": typeof types.UpdKeyByValueDocument,
 };
 const documents: Documents = {
+    "\n  query Deep {\n    customers(first: 100) {\n      totalCount\n      edges { node { name budget { maxLimit remaining } rateLimit { requestMaxLimit }\n        teams { name budget { maxLimit } virtualKeys(first: 100) { totalCount edges { node {\n          name value budget { maxLimit usage remaining percentUsed } rateLimit { requests { remaining } }\n          providerConfigs { provider budget { maxLimit remaining } }\n        } } } } } }\n    }\n  }\n": types.DeepDocument,
     "\n  mutation CompNewTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on TeamPayload { team { uuid } } } }\n": types.CompNewTeamDocument,
     "\n  mutation CompNewCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on CustomerPayload { customer { uuid } } } }\n": types.CompNewCustomerDocument,
     "\n  mutation CompNewKey($input: CreateVirtualKeyInput!) {\n    createVirtualKey(input: $input) { __typename ... on CreateVirtualKeyPayload { value virtualKey { uuid } } }\n  }\n": types.CompNewKeyDocument,
@@ -138,6 +140,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deep {\n    customers(first: 100) {\n      totalCount\n      edges { node { name budget { maxLimit remaining } rateLimit { requestMaxLimit }\n        teams { name budget { maxLimit } virtualKeys(first: 100) { totalCount edges { node {\n          name value budget { maxLimit usage remaining percentUsed } rateLimit { requests { remaining } }\n          providerConfigs { provider budget { maxLimit remaining } }\n        } } } } } }\n    }\n  }\n"): (typeof documents)["\n  query Deep {\n    customers(first: 100) {\n      totalCount\n      edges { node { name budget { maxLimit remaining } rateLimit { requestMaxLimit }\n        teams { name budget { maxLimit } virtualKeys(first: 100) { totalCount edges { node {\n          name value budget { maxLimit usage remaining percentUsed } rateLimit { requests { remaining } }\n          providerConfigs { provider budget { maxLimit remaining } }\n        } } } } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,6 @@
 /** The /graphql endpoint: GraphiQL, introspection switch, depth/complexity limits, CSRF prevention, persisted operations. */
 import { readFileSync } from "node:fs";
+import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createGraphqlHandler } from "../../src/graphql/yoga.js";
@@ -61,8 +62,10 @@ describe("depth and complexity limits", () => {
     ]);
   });
 
-  it("lets the preloaded GraphiQL examples through the default limits", async () => {
+  it("lets the preloaded GraphiQL examples through the default limits; every tab is valid", async () => {
     const { exampleTabs } = await import("../../src/graphql/examples.js");
+    const { schema } = await import("../../src/graphql/schema.js");
+    for (const tab of exampleTabs) expect(validate(schema, parse(tab.query))).toEqual([]);
     for (const tab of exampleTabs.filter((t) => t.query.trimStart().startsWith("#") && !t.query.includes("mutation"))) {
       const res = await executeRaw(tab.query, tab.variables ? JSON.parse(tab.variables) : undefined);
       expect(res.errors).toBeUndefined();

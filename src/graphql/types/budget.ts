@@ -54,7 +54,7 @@ export const Budget = builder.prismaObject("Budget", {
     }),
     usage: t.float({ description: "Spend in the current window in USD: 0 when the window has expired.", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).usage }),
     remaining: t.float({ description: "effectiveLimit − usage in USD, never below 0.", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).remaining }),
-    percentUsed: t.float({ description: "usage / effectiveLimit × 100 (over 100 when overspent).", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).percentUsed }),
+    percentUsed: t.float({ description: "usage / effectiveLimit × 100, rounded to 4 decimals (over 100 when overspent).", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).percentUsed }),
     exhausted: t.boolean({ description: "usage >= effectiveLimit: requests are blocked until the window resets.", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).exhausted }),
     expired: t.boolean({ description: "The window has ended and was not reset yet (it counts as fresh).", resolve: (b, _a, ctx) => budgetStatus(b, ctx.now()).expired }),
     nextResetAt: t.field({

@@ -24,7 +24,7 @@ export const RateLimitWindow = builder.objectRef<WindowView>("RateLimitWindow").
       resetDuration: t.string({ nullable: true, resolve: (w, _a, ctx) => s(w, ctx.now()).resetDuration }),
       usage: t.float({ description: "Usage in the current window (0 when expired).", resolve: (w, _a, ctx) => s(w, ctx.now()).usage }),
       remaining: t.float({ nullable: true, description: "maxLimit − usage, never below 0.", resolve: (w, _a, ctx) => s(w, ctx.now()).remaining }),
-      percentUsed: t.float({ nullable: true, resolve: (w, _a, ctx) => s(w, ctx.now()).percentUsed }),
+      percentUsed: t.float({ nullable: true, description: "usage / maxLimit × 100, rounded to 4 decimals.", resolve: (w, _a, ctx) => s(w, ctx.now()).percentUsed }),
       exhausted: t.boolean({ description: "usage >= maxLimit: blocked until the window resets.", resolve: (w, _a, ctx) => s(w, ctx.now()).exhausted }),
       expired: t.boolean({ resolve: (w, _a, ctx) => s(w, ctx.now()).expired }),
       nextResetAt: t.field({ type: "DateTime", nullable: true, resolve: (w, _a, ctx) => s(w, ctx.now()).nextResetAt }),
