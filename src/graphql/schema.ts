@@ -11,5 +11,6 @@ import "./types/virtual-key.js";
 import "./types/virtual-key-mutations.js";
 import "./types/provider-mutations.js";
 import "./types/config-mutations.js";
+import "./types/enforcement.js";
 
 export const schema = builder.toSchema();

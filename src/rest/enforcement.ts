@@ -3,10 +3,10 @@
  * `GET /api/governance/virtual-keys/quota` (literal segment: routed ahead of `/virtual-keys/:id`).
  * The key comes from the headers (spec §3.1); denials use the error envelope plus `type` (rest/errors.ts).
  */
-import { loadConfig } from "../config.js";
 import { nextResetAt } from "../lib/duration.js";
 import { checkAccess, type CheckResult } from "../services/enforcement.js";
 import { presentedKey } from "../services/enforcement-rules.js";
+import { enforcementSettings } from "../services/enforcement-settings.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../services/quota.js";
 import { recordUsage, type UsageResult } from "../services/usage.js";
 import type { Route } from "./router.js";
@@ -14,8 +14,6 @@ import type { Route } from "./router.js";
 // Not router.ts's `json`: importing values from the router here would be an import cycle (router → this file).
 const json = (body: unknown) => Response.json(body);
 
-/** VK_MANDATORY (route handlers do not receive the config; read once from the environment, settable in tests). */
-export const enforcementSettings = { vkMandatory: loadConfig().VK_MANDATORY };
 
 const keyOf = (request: Request) => presentedKey((name) => request.headers.get(name));
 /** The quota read accepts only `x-bf-vk` or `Authorization: Bearer sk-bf-…` (spec §2). */

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../src/db/client.js";
-import { enforcementSettings } from "../../src/rest/enforcement.js";
+import { enforcementSettings } from "../../src/services/enforcement-settings.js";
 import { check, counters, createChain, createKey, denial, record, rest, unique } from "./helpers.js";
 
 const openai = (model = "gpt-4o-mini") => ({ provider: "openai", model });

@@ -60,6 +60,18 @@ export type BudgetPatchInput = {
   resetDuration?: string | null | undefined;
 };
 
+export type CheckAccessInput = {
+  /** USD to hold on every budget until the usage is recorded. */
+  estimatedCost?: number | null | undefined;
+  /** Tokens to hold on every token window until the usage is recorded. */
+  estimatedTokens?: number | null | undefined;
+  model: string;
+  /** Omitted: taken from a `provider/model` model, else chosen among the key's provider configs (§3.7). */
+  provider?: string | null | undefined;
+  /** Pass the same id to recordUsage; generated when omitted. */
+  requestId?: string | null | undefined;
+};
+
 export type CreateCustomerInput = {
   budget?: BudgetInput | null | undefined;
   budgets?: Array<BudgetInput> | null | undefined;
@@ -127,6 +139,16 @@ export type KeyValueInput = {
   key: string;
   value: string;
 };
+
+/** Where a limit sits in the chain a request passes (check order). */
+export type LimitLevel =
+  | 'CUSTOMER'
+  | 'MODEL'
+  | 'MODEL_PROVIDER'
+  | 'PROVIDER'
+  | 'PROVIDER_CONFIG'
+  | 'TEAM'
+  | 'VIRTUAL_KEY';
 
 /** What a budget or rate limit belongs to. */
 export type LimitOwnerKind =
@@ -241,6 +263,19 @@ export type RateLimitWindowKind =
   | 'REQUESTS'
   | 'TOKENS';
 
+export type RecordUsageInput = {
+  /** Cost in USD. */
+  cost?: number | null | undefined;
+  model: string;
+  provider?: string | null | undefined;
+  /** Idempotency key: a request id is charged once. */
+  requestId: string;
+  /** false: a failed call, charged nothing (its reservation is released). Default true. */
+  success?: boolean | null | undefined;
+  /** Total tokens of the response. */
+  tokens?: number | null | undefined;
+};
+
 export type SortDirection =
   | 'ASC'
   | 'DESC';
@@ -339,6 +374,44 @@ export type DeepQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DeepQuery = { customers: { totalCount: number, edges: Array<{ node: { name: string, budget: { maxLimit: number, remaining: number } | null, rateLimit: { requestMaxLimit: number | null } | null, teams: Array<{ name: string, budget: { maxLimit: number } | null, virtualKeys: { totalCount: number, edges: Array<{ node: { name: string, value: string, budget: { maxLimit: number, usage: number, remaining: number, percentUsed: number } | null, rateLimit: { requests: { remaining: number | null } } | null, providerConfigs: Array<{ provider: string, budget: { maxLimit: number, remaining: number } | null }> } }> } }> } }> } };
+
+export type EnfCheckMutationVariables = Exact<{
+  virtualKey?: string | null | undefined;
+  input: CheckAccessInput;
+}>;
+
+
+export type EnfCheckMutation = { checkAccess:
+    | { __typename: 'AccessDeniedError', decision: string, statusCode: number, code: string, message: string }
+    | { __typename: 'BaseError', message: string }
+    | { __typename: 'CheckAccessPayload', requestId: string, virtualKeyId: string | null, provider: string, model: string, reservation: { cost: number, tokens: number, requests: number } | null, budgets: Array<{ level: LimitLevel, name: string, effectiveLimit: number, usage: number, remaining: number, resetDuration: string }>, rateLimits: Array<{ level: LimitLevel, requestLimit: number | null, requestUsage: number, requestsRemaining: number | null }> }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type EnfRecordMutationVariables = Exact<{
+  virtualKey?: string | null | undefined;
+  input: RecordUsageInput;
+}>;
+
+
+export type EnfRecordMutation = { recordUsage:
+    | { __typename: 'AccessDeniedError', message: string }
+    | { __typename: 'BaseError', message: string }
+    | { __typename: 'RecordUsagePayload', requestId: string, recorded: boolean, settledReservation: boolean, chargedCost: number, chargedTokens: number, chargedRequests: number }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type EnfQuotaQueryVariables = Exact<{
+  virtualKey: string;
+}>;
+
+
+export type EnfQuotaQuery = { quota:
+    | { __typename: 'AccessDeniedError', decision: string, statusCode: number, message: string }
+    | { __typename: 'BaseError' }
+    | { __typename: 'KeyQuota', virtualKeyName: string, budgets: Array<{ resetDuration: string, maxLimit: number, currentUsage: number, remaining: number }>, rateLimit: { requests: { maxLimit: number | null, currentUsage: number, remaining: number | null }, tokens: { currentUsage: number } } | null }
+    | { __typename: 'ValidationError' }
+   };
 
 export type CompNewTeamMutationVariables = Exact<{
   input: CreateTeamInput;
@@ -987,6 +1060,9 @@ export type UpdKeyByValueQuery = { virtualKeyByValue:
 
 
 export const DeepDocument = {"__meta__":{"hash":"sha256:d05b397fbef903e92e6b09acce6f92f9f85eac0d43b06d85aa70e82813a75616"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Deep"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestMaxLimit"}}]}},{"kind":"Field","name":{"kind":"Name","value":"teams"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}}]}},{"kind":"Field","name":{"kind":"Name","value":"virtualKeys"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"usage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"percentUsed"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"providerConfigs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeepQuery, DeepQueryVariables>;
+export const EnfCheckDocument = {"__meta__":{"hash":"sha256:6be82b34a1817baf66cee33c4b84fa8ac09938cbe1907e1b19bf91fbe668cdc7"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnfCheck"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CheckAccessInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkAccess"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"virtualKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CheckAccessPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKeyId"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"reservation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cost"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"}},{"kind":"Field","name":{"kind":"Name","value":"requests"}}]}},{"kind":"Field","name":{"kind":"Name","value":"budgets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveLimit"}},{"kind":"Field","name":{"kind":"Name","value":"usage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"requestLimit"}},{"kind":"Field","name":{"kind":"Name","value":"requestUsage"}},{"kind":"Field","name":{"kind":"Name","value":"requestsRemaining"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccessDeniedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"decision"}},{"kind":"Field","name":{"kind":"Name","value":"statusCode"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EnfCheckMutation, EnfCheckMutationVariables>;
+export const EnfRecordDocument = {"__meta__":{"hash":"sha256:60d56eebf4a02219fc9c0b6ffbadc82865c549cf699eb86d172d73c43ce01ff5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnfRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordUsageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordUsage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"virtualKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"RecordUsagePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestId"}},{"kind":"Field","name":{"kind":"Name","value":"recorded"}},{"kind":"Field","name":{"kind":"Name","value":"settledReservation"}},{"kind":"Field","name":{"kind":"Name","value":"chargedCost"}},{"kind":"Field","name":{"kind":"Name","value":"chargedTokens"}},{"kind":"Field","name":{"kind":"Name","value":"chargedRequests"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EnfRecordMutation, EnfRecordMutationVariables>;
+export const EnfQuotaDocument = {"__meta__":{"hash":"sha256:ebf2c8420989d2c3b319e9bf5c988c255259f68248ce6c7f1732c41378c27ba9"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EnfQuota"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"quota"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"virtualKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"virtualKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyQuota"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualKeyName"}},{"kind":"Field","name":{"kind":"Name","value":"budgets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}},{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"currentUsage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"currentUsage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentUsage"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccessDeniedError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"decision"}},{"kind":"Field","name":{"kind":"Name","value":"statusCode"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<EnfQuotaQuery, EnfQuotaQueryVariables>;
 export const CompNewTeamDocument = {"__meta__":{"hash":"sha256:312b785d94f1d383cde31a17b1d9402ecd2db4939c6870c6d02b968f9ba9fa13"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompNewTeam"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateTeamInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createTeam"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TeamPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"team"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompNewTeamMutation, CompNewTeamMutationVariables>;
 export const CompNewCustomerDocument = {"__meta__":{"hash":"sha256:66e952eec96591f0240d60b89587cdcdf317f8f59fe7d959f19de921efb83f67"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompNewCustomer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCustomerInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCustomer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CustomerPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"customer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompNewCustomerMutation, CompNewCustomerMutationVariables>;
 export const CompNewKeyDocument = {"__meta__":{"hash":"sha256:b3654baaa38a654d866dfd1b5bce7f858f8ab32ed076b73231413f930f871daa"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompNewKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateVirtualKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createVirtualKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateVirtualKeyPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompNewKeyMutation, CompNewKeyMutationVariables>;
