@@ -26,7 +26,7 @@ export const checkSchema = z
     model: z.string().max(255).optional(),
     estimatedTokens: count.optional(),
     estimatedCost: usd.optional(),
-    requestId: z.string().min(1).max(128).optional(),
+    requestId: z.string().min(1).max(128).regex(/^[^\u0000]*$/, "request_id must not contain NUL").optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.model?.trim()) fail(ctx, ["model"], "model is required");

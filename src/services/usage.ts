@@ -19,7 +19,7 @@ import { fail, parseInput } from "./validation.js";
 
 export const usageSchema = z
   .strictObject({
-    requestId: z.string().max(128).optional(),
+    requestId: z.string().max(128).regex(/^[^\u0000]*$/, "request_id must not contain NUL").optional(),
     provider: z.string().max(50).optional(),
     model: z.string().max(255).optional(),
     tokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
