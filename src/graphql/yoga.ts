@@ -3,7 +3,8 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { createComplexityRule } from "@pothos/plugin-complexity";
 import { validate, type ASTVisitor, type ValidationContext } from "graphql";
-import { createGraphQLError, createYoga, renderGraphiQL, type GraphiQLOptions, type Plugin, type YogaLogger } from "graphql-yoga";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { createGraphQLError, createYoga, type Plugin, type YogaLogger } from "graphql-yoga";
 import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
@@ -69,19 +70,6 @@ function persistedOperations(file: string, allowArbitraryOperations: boolean): P
   }) as Plugin;
 }
 
-/** GraphiQL's assets come from a CDN unless @graphql-yoga/render-graphiql (bundled assets, works offline) is installed. */
-const localRenderer: Promise<((options: GraphiQLOptions) => string) | undefined> = (async () => {
-  const name = "@graphql-yoga/render-graphiql";
-  try {
-    return ((await import(/* @vite-ignore */ name)) as { renderGraphiQL: (options: GraphiQLOptions) => string }).renderGraphiQL;
-  } catch {
-    return undefined;
-  }
-})();
-
-/** Whether GraphiQL is served with local assets (see localRenderer). */
-export const hasLocalGraphiQL = async () => (await localRenderer) !== undefined;
-
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
   const plugins: Plugin[] = [];
@@ -97,7 +85,8 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
     // The complexity rule depends on the variables, so a validation result must not be reused for the same text.
     parserAndValidationCache: { validationCache: false },
     graphiql: config.GRAPHQL_INTROSPECTION ? { defaultQuery: overviewQuery, defaultTabs: exampleTabs, title: "Governance GraphQL" } : false,
-    renderGraphiQL: async (options) => ((await localRenderer) ?? renderGraphiQL)(options),
+    // Bundled GraphiQL assets: the page works offline (yoga's default loads them from a CDN).
+    renderGraphiQL,
     logging: yogaLogger(logger),
     plugins,
   });
