@@ -4,7 +4,8 @@
  * a rate limit and a provider config with its own budget), then times:
  *  - the Prisma findMany that plugin-prisma builds for the deep query, with relationLoadStrategy "join"
  *    (one statement: LATERAL joins + JSON aggregation) and "query" (one statement per relation level);
- *  - the GraphQL request itself (in process, through yoga), whose list roots use LIST_LOAD_STRATEGY (src/graphql/lists.ts).
+ *  - the GraphQL request itself (in process, through yoga), whose list roots use LIST_LOAD_STRATEGY (src/graphql/lists.ts);
+ *  - the effectiveLimits DataLoader batch (every key's provider configs, team and customer limits) with both strategies.
  * Prints median/p95 ms and the SQL statements per run. Options: BENCH_RUNS (default 15),
  * TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -15,6 +16,7 @@ import { loadConfig } from "../../src/config.js";
 import { closeDatabase, db, onQuery, openDatabase } from "../../src/db/client.js";
 import type { Prisma } from "../../src/generated/prisma/client.js";
 import { LIST_LOAD_STRATEGY } from "../../src/graphql/lists.js";
+import { loadEffectiveLimits } from "../../src/graphql/types/effective-limits.js";
 import { createGraphqlHandler } from "../../src/graphql/yoga.js";
 import { createLogger } from "../../src/logger.js";
 import { root } from "../helpers/process.js";
@@ -123,6 +125,13 @@ await withDatabase(async (url) => {
         return body.data.customers.edges.reduce((n, e) => n + e.node.teams.reduce((m, t) => m + t.virtualKeys.edges.length, 0), 0);
       }),
     ];
+    const allIds = (await db.virtualKey.findMany({ select: { id: true } })).map((k) => k.id);
+    for (const size of [100, allIds.length]) {
+      for (const strategy of ["join", "query"] as const) {
+        const ids = allIds.slice(0, size);
+        results.push(await time(`effectiveLimits batch of ${size} keys, "${strategy}"`, async () => (await loadEffectiveLimits(ids, null, new Date(), strategy)).length));
+      }
+    }
     console.log(`deep read of ${CUSTOMERS * TEAMS * KEYS} keys (${CUSTOMERS} customers × ${TEAMS} teams × ${KEYS} keys), PostgreSQL, ${runs} runs after 2 warm-ups`);
     for (const r of results) console.log(`${r.label.padEnd(48)} median ${r.median.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  ${r.statements} SQL statement(s)  ${r.rows} keys`);
   } finally {
