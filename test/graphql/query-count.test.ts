@@ -134,7 +134,7 @@ describe("statement count of deep reads", () => {
     await createCustomers(3, 27);
   });
 
-  it("customers → teams → keys with computed fields and effectiveLimits: 25 statements at 1× and at 10×", async () => {
+  it("customers → teams → keys with computed fields and effectiveLimits: 26 statements at 1× and at 10×", async () => {
     const large = await measure(Fleet);
     const customers = large.result.data!.customers;
     expect(customers.totalCount).toBe(30);
@@ -160,7 +160,7 @@ describe("statement count of deep reads", () => {
     expect(shape(large.statements)).toEqual(shape(small.fleet.statements));
   });
 
-  it("keys sorted by spend with a reset-aware filter: 20 statements at 1× and at 10×", async () => {
+  it("keys sorted by spend with a reset-aware filter: 21 statements at 1× and at 10×", async () => {
     const large = await measure(KeysBySpend);
     const edges = large.result.data!.virtualKeys.edges;
     expect(large.result.data!.virtualKeys.totalCount).toBe(30 * TEAMS * KEYS);
