@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createContext } from "../../src/context.js";
-import { db } from "../../src/db/client.js";
+import { db, onQuery } from "../../src/db/client.js";
 import { checkAccess } from "../../src/services/enforcement.js";
 import { AccessDeniedError } from "../../src/services/errors.js";
 import { recordUsage } from "../../src/services/usage.js";
@@ -32,6 +32,22 @@ describe("caps under concurrency (one process)", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(500);
     expect(results.filter((r) => !r.ok && r.decision === "request_limited")).toHaveLength(1500);
     expect((await counters({ virtualKeyId: vkId })).requests).toBe(500);
+  });
+
+  it("concurrent checks of one key share statements (at most one round trip each)", async () => {
+    const { key, vkId } = await createKey({ rate_limit: { request_max_limit: 10_000, request_reset_duration: "1h" } });
+    await tryCheck(key, {}); // warm the configuration cache
+    const statements: string[] = [];
+    const stop = onQuery((sql) => statements.push(sql));
+    try {
+      const results = await Promise.all(Array.from({ length: 200 }, () => tryCheck(key, {})));
+      expect(results.every((r) => r.ok)).toBe(true);
+    } finally {
+      stop();
+    }
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.length).toBeLessThan(200);
+    expect((await counters({ virtualKeyId: vkId })).requests).toBe(201);
   });
 
   it("a token cap admits checks while the estimated tokens held are below it", async () => {
