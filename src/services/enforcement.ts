@@ -128,7 +128,8 @@ async function attemptCheck(
   if (providers.length === 0) {
     if (keyPresented && !vk) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
     if (vk && !vk.isActive) throw new AccessDeniedError("virtual_key_blocked", "Virtual key is inactive");
-    if (vk) throw new AccessDeniedError("model_blocked", `Model '${target.model}' is not allowed for this virtual key`);
+    if (vk && vk.providerConfigs.length > 0) throw new AccessDeniedError("model_blocked", `Model '${target.model}' is not allowed for this virtual key`);
+    if (vk && !vk.allowAllProviders) throw new AccessDeniedError("provider_blocked", "Provider '' is not allowed for this virtual key");
     throw new ValidationError("provider is required (or a model of the form provider/model)", [{ path: ["provider"], message: "provider is required" }]);
   }
   let firstFailure: AccessDeniedError | null = null;

@@ -113,10 +113,12 @@ describe("check: allow-lists (Part 1 §5)", () => {
     expect((await check(none.key, openai())).body.type).toBe("model_blocked");
     const bare = await createKey({ provider_configs: [] });
     expect((await check(bare.key, openai())).body).toEqual(denial("provider_blocked", 403, "Provider 'openai' is not allowed for this virtual key"));
+    expect((await check(bare.key, { model: "gpt-4o" })).body).toEqual(denial("provider_blocked", 403, "Provider '' is not allowed for this virtual key"));
     const all = await createKey({ provider_configs: [], allow_all_providers: true });
     const r = await check(all.key, { provider: "mistral", model: "mistral-large" });
     expect(r.status).toBe(200);
     expect(r.body.provider_config).toBeNull();
+    expect((await check(all.key, { model: "mistral-large" })).body.error.message).toBe("provider is required (or a model of the form provider/model)");
   });
 
   it("a provider/model allowed_models entry matches; the listed provider keys are returned", async () => {
