@@ -60,7 +60,10 @@ describe(`enforcement across instances (${engine})`, () => {
     if (engine === "pglite") {
       execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, ...env }, stdio: "ignore" });
     }
-    servers = await Promise.all((engine === "postgres" ? [0, 1] : [0]).map(() => startServer(env)));
+    const started = await Promise.allSettled((engine === "postgres" ? [0, 1] : [0]).map(() => startServer(env)));
+    servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason; // afterAll stops the ones that did start
   }, 120_000);
 
   afterAll(async () => {
