@@ -10,8 +10,8 @@ import { Prisma } from "../generated/prisma/client.js";
 import { db } from "../db/client.js";
 import { ValidationError } from "../services/errors.js";
 import { isUuid } from "../services/validation.js";
+import { expiryThreshold } from "../lib/duration.js";
 import { pageSize } from "./complexity.js";
-import { expiredBefore } from "./limit-status.js";
 
 export type Entity = "Customer" | "Team" | "VirtualKey";
 export type SortField = "NAME" | "CREATED_AT" | "SPEND";
@@ -76,7 +76,7 @@ function budgetsOf(entity: Entity, body: Prisma.Sql): Prisma.Sql {
 /** Expiry threshold of every (resetDuration, calendarAligned) pair in use: a window expired when lastReset < t. */
 async function windowsCte(now: Date): Promise<Prisma.Sql> {
   const pairs = await db.$queryRaw<{ d: string; a: boolean }[]>`SELECT DISTINCT "resetDuration" AS d, "calendarAligned" AS a FROM "Budget"`;
-  const rows = pairs.map((p) => Prisma.sql`(${p.d}::text, ${p.a}::boolean, ${expiredBefore(p.d, p.a, now)}::timestamptz)`);
+  const rows = pairs.map((p) => Prisma.sql`(${p.d}::text, ${p.a}::boolean, ${expiryThreshold({ duration: p.d, calendarAligned: p.a }, now)}::timestamptz)`);
   return rows.length
     ? Prisma.sql`win(d, a, t) AS (VALUES ${Prisma.join(rows)}),`
     : Prisma.sql`win(d, a, t) AS (SELECT NULL::text, NULL::boolean, NULL::timestamptz WHERE false),`;

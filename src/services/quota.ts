@@ -7,8 +7,9 @@
  */
 import type { RequestContext } from "../context.js";
 import { db } from "../db/client.js";
-import { compareDurations, isExpired, nextResetAt } from "../lib/duration.js";
 import { hashKey } from "./enforcement-rules.js";
+import { budgetStatus, rateWindowStatus, type RateKind } from "./limit-status.js";
+import { byWindow } from "./limits.js";
 import { AccessDeniedError } from "./errors.js";
 import { maybeSweep } from "./reservations.js";
 
@@ -75,35 +76,30 @@ type RateLimitRow = {
 
 /** A budget as enforcement sees it at `now` (expired window: usage 0; a last-cycle override lapses). */
 export function budgetQuota(b: BudgetRow, now: Date): BudgetQuota {
-  const w = { duration: b.resetDuration, lastReset: b.lastReset, calendarAligned: b.calendarAligned };
-  const expired = isExpired(w, now);
-  const lapses = expired && b.overrideMode === "cycles" && (b.overrideCyclesRemaining ?? 0) <= 1;
-  const overrideAmount = b.overrideAmount === null || lapses ? null : Number(b.overrideAmount.toString());
-  const currentUsage = expired ? 0 : Number(b.currentUsage.toString());
+  const s = budgetStatus(b, now);
   const maxLimit = Number(b.maxLimit.toString());
   return {
     id: b.id,
     maxLimit,
-    overrideAmount,
-    currentUsage,
-    remaining: Math.max(maxLimit + (overrideAmount ?? 0) - currentUsage, 0),
+    overrideAmount: s.effectiveLimit > maxLimit ? Number(b.overrideAmount!.toString()) : null,
+    currentUsage: s.usage,
+    remaining: s.remaining,
     resetDuration: b.resetDuration,
     calendarAligned: b.calendarAligned,
     lastReset: b.lastReset,
-    nextResetAt: nextResetAt(w, now),
+    nextResetAt: s.nextResetAt,
   };
 }
 
-function windowQuota(max: bigint | null, duration: string | null, used: bigint, lastReset: Date, aligned: boolean, now: Date): WindowQuota {
-  const w = duration ? { duration, lastReset, calendarAligned: aligned } : null;
-  const currentUsage = w && isExpired(w, now) ? 0 : Number(used);
+function windowQuota(r: RateLimitRow, kind: RateKind, now: Date): WindowQuota {
+  const s = rateWindowStatus(r, kind, now);
   return {
-    maxLimit: max === null ? null : Number(max),
-    resetDuration: duration,
-    currentUsage,
-    remaining: max === null ? null : Math.max(Number(max) - currentUsage, 0),
-    lastReset,
-    nextResetAt: w ? nextResetAt(w, now) : null,
+    maxLimit: s.maxLimit,
+    resetDuration: s.resetDuration,
+    currentUsage: s.usage,
+    remaining: s.remaining,
+    lastReset: r[`${kind}LastReset`],
+    nextResetAt: s.resetDuration ? s.nextResetAt : null,
   };
 }
 
@@ -111,13 +107,13 @@ function windowQuota(max: bigint | null, duration: string | null, used: bigint, 
 export function rateLimitQuota(r: RateLimitRow, now: Date): RateLimitQuota {
   return {
     id: r.id,
-    tokens: windowQuota(r.tokenMaxLimit, r.tokenResetDuration, r.tokenCurrentUsage, r.tokenLastReset, r.calendarAligned, now),
-    requests: windowQuota(r.requestMaxLimit, r.requestResetDuration, r.requestCurrentUsage, r.requestLastReset, r.calendarAligned, now),
+    tokens: windowQuota(r, "token", now),
+    requests: windowQuota(r, "request", now),
   };
 }
 
 const byCycle = (budgets: BudgetRow[], now: Date) =>
-  [...budgets].sort((a, b) => compareDurations(a.resetDuration, b.resetDuration) || (a.id < b.id ? -1 : 1)).map((b) => budgetQuota(b, now));
+  byWindow(budgets).map((b) => budgetQuota(b, now));
 
 /** The presented key's quota; 401 `virtual_key_required` without a key, 403 `virtual_key_not_found` for an unknown one. */
 export async function keyQuota(ctx: RequestContext, presented: string | undefined): Promise<KeyQuota> {

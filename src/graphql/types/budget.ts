@@ -1,7 +1,7 @@
 import type { Prisma } from "../../generated/prisma/client.js";
 import { listOrder } from "../../services/pagination.js";
 import { builder } from "../builder.js";
-import { budgetStatus } from "../limit-status.js";
+import { budgetStatus } from "../../services/limit-status.js";
 
 /** Money is numeric(20,10) USD in the database; GraphQL carries it as Float. */
 export const money = (d: Prisma.Decimal | number | string) => Number(d.toString());

@@ -8,7 +8,7 @@ import { builder } from "../builder.js";
 import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
-import { anyExhausted, spendOf } from "../limit-status.js";
+import { anyExhausted, spendOf } from "../../services/limit-status.js";
 import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
 import { Budget, BudgetInput, BudgetPatchInput, budgetsQuery, budgetsSelection } from "./budget.js";
 import { DeletedPayload } from "./deleted.js";

@@ -2,7 +2,7 @@ import { db } from "../../db/client.js";
 import type { Budget as BudgetRow, Prisma, RateLimit as RateLimitRow } from "../../generated/prisma/client.js";
 import { compareDurations } from "../../lib/duration.js";
 import { builder } from "../builder.js";
-import { budgetStatus, rateWindowStatus, type RateKind } from "../limit-status.js";
+import { budgetStatus, rateWindowStatus, type RateKind } from "../../services/limit-status.js";
 import { Budget, LimitOwnerKind, type OwnerKind } from "./budget.js";
 import { RateLimit, RateLimitWindow } from "./rate-limit.js";
 

@@ -7,7 +7,7 @@
 import { checkAccess, type BudgetHeadroom, type CheckResult, type RateLimitHeadroom } from "../../services/enforcement.js";
 import type { Level } from "../../services/enforcement-config.js";
 import { enforcementSettings } from "../../services/enforcement-settings.js";
-import { AccessDeniedError, ValidationError, type DenyDecision } from "../../services/errors.js";
+import { AccessDeniedError, ValidationError } from "../../services/errors.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../../services/quota.js";
 import { recordUsage, type UsageResult } from "../../services/usage.js";
 import { nextResetAt } from "../../lib/duration.js";
@@ -15,17 +15,6 @@ import { builder } from "../builder.js";
 import { ErrorInterface } from "../errors.js";
 import { withoutNulls } from "../inputs.js";
 
-const STATUS: Record<DenyDecision, number> = {
-  virtual_key_required: 401,
-  virtual_key_not_found: 403,
-  virtual_key_blocked: 403,
-  provider_blocked: 403,
-  model_blocked: 403,
-  token_limited: 429,
-  request_limited: 429,
-  rate_limited: 429,
-  budget_exceeded: 402,
-};
 
 builder.objectType(AccessDeniedError, {
   name: "AccessDeniedError",
@@ -33,7 +22,7 @@ builder.objectType(AccessDeniedError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     decision: t.string({ description: "Bifrost's decision type, e.g. budget_exceeded, request_limited, model_blocked.", resolve: (e) => e.decision }),
-    statusCode: t.int({ description: "The HTTP status the REST API answers with (401, 402, 403 or 429).", resolve: (e) => STATUS[e.decision] }),
+    statusCode: t.int({ description: "The HTTP status the REST API answers with (401, 402, 403 or 429).", resolve: (e) => e.statusCode }),
   }),
 });
 

@@ -1,5 +1,5 @@
 import { builder } from "../builder.js";
-import { rateWindowStatus, type RateKind, type RateLimitRow } from "../limit-status.js";
+import { rateWindowStatus, type RateKind, type RateLimitRow } from "../../services/limit-status.js";
 import { LimitOwnerKind, ownerKind } from "./budget.js";
 
 /** Token/request counters are bigint in the database and kept below 2^53, so Float is exact. */

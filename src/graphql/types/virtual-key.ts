@@ -5,7 +5,7 @@ import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
 import { shortList } from "../complexity.js";
 import { ForbiddenError } from "../errors.js";
-import { anyExhausted, spendOf } from "../limit-status.js";
+import { anyExhausted, spendOf } from "../../services/limit-status.js";
 import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
 import { Budget, budgetsQuery, budgetsSelection } from "./budget.js";
 import { EffectiveLimits, loadEffectiveLimits } from "./effective-limits.js";

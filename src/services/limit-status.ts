@@ -1,18 +1,21 @@
 /**
- * Read-side status of budgets and rate-limit windows at an instant (spec §3.3): a window that has
+ * Status of budgets and rate-limit windows at an instant, as enforcement sees them (spec §3.3), for every read
+ * (GraphQL fields, quota): a window that has
  * expired but has not been reset yet counts as fresh (usage 0); a budget's effective limit includes its
  * override. Pure: no I/O. Money in USD (decimal arithmetic, returned as numbers), counts as numbers.
  */
 import { Prisma } from "../generated/prisma/client.js";
-import { addPeriods, calendarPeriod, isExpired, nextResetAt, periodStart, windowEnd, type ResetWindow } from "../lib/duration.js";
+import { isExpired, nextResetAt, type ResetWindow } from "../lib/duration.js";
 
-type Dec = Prisma.Decimal | number | string;
+type Dec = Prisma.Decimal | number | string | { toString(): string };
 const dec = (v: Dec) => new Prisma.Decimal(v.toString());
 
 export interface BudgetRow {
   maxLimit: Dec;
   currentUsage: Dec;
   overrideAmount: Dec | null;
+  overrideMode: string | null;
+  overrideCyclesRemaining: number | null;
   resetDuration: string;
   calendarAligned: boolean;
   lastReset: Date;
@@ -51,14 +54,21 @@ function status(limit: Prisma.Decimal | null, current: Prisma.Decimal, window: R
   };
 }
 
-export function effectiveLimit(b: BudgetRow): Prisma.Decimal {
-  // A CHECK constraint keeps an override consistent (amount > 0; a `cycles` one has cycles left), so a set amount applies.
-  return b.overrideAmount === null ? dec(b.maxLimit) : dec(b.maxLimit).plus(dec(b.overrideAmount));
+/**
+ * max_limit + override_amount while the override applies. A "cycles" override on its last cycle lapses
+ * when that window ends (enforcement decrements the cycles on the reset it observes).
+ */
+export function effectiveLimit(b: BudgetRow, now: Date): Prisma.Decimal {
+  const expired = isExpired(budgetWindow(b), now);
+  const lapses = expired && b.overrideMode === "cycles" && (b.overrideCyclesRemaining ?? 0) <= 1;
+  return b.overrideAmount === null || lapses ? dec(b.maxLimit) : dec(b.maxLimit).plus(dec(b.overrideAmount));
 }
 
+const budgetWindow = (b: BudgetRow): ResetWindow => ({ duration: b.resetDuration, lastReset: b.lastReset, calendarAligned: b.calendarAligned });
+
 export function budgetStatus(b: BudgetRow, now: Date): BudgetStatus {
-  const limit = effectiveLimit(b);
-  const s = status(limit, dec(b.currentUsage), { duration: b.resetDuration, lastReset: b.lastReset, calendarAligned: b.calendarAligned }, now);
+  const limit = effectiveLimit(b, now);
+  const s = status(limit, dec(b.currentUsage), budgetWindow(b), now);
   return { ...s, effectiveLimit: limit.toNumber(), remaining: s.remaining!, percentUsed: s.percentUsed ?? 0 };
 }
 
@@ -93,16 +103,4 @@ export function spendOf(budgets: readonly BudgetRow[], now: Date): number {
 /** Any of these budgets is exhausted in an unexpired window. */
 export function anyExhausted(budgets: readonly BudgetRow[], now: Date): boolean {
   return budgets.some((b) => budgetStatus(b, now).exhausted);
-}
-
-/**
- * The instant T such that a window of this kind whose last_reset is L has expired at `now` exactly when
- * L < T (the isExpired rule, for every L), so SQL can decide expiry with one comparison. Null when the
- * duration is invalid (such a window never expires).
- */
-export function expiredBefore(duration: string, calendarAligned: boolean, now: Date): Date | null {
-  const cal = calendarAligned ? calendarPeriod(duration) : null;
-  if (cal) return addPeriods(cal.unit, periodStart(cal.unit, now), 1 - cal.count);
-  const end = windowEnd({ duration, lastReset: new Date(0), calendarAligned: false });
-  return end === null ? null : new Date(now.getTime() - end.getTime() + 1);
 }
