@@ -1,5 +1,5 @@
 /** DomainError → HTTP status and Bifrost's error envelope (Part 1 §2). One table, used by every route. */
-import { AccessDeniedError, ConflictError, DomainError, type DenyDecision } from "../services/errors.js";
+import { AccessDeniedError, ConflictError, DomainError } from "../services/errors.js";
 
 export function errorBody(status: number, message: string) {
   return { is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} };
@@ -17,20 +17,8 @@ const statusByCode: Record<string, number> = {
 };
 
 /** Enforcement decisions (spec §3.2): the envelope plus Bifrost's `type`. */
-const statusByDecision: Record<DenyDecision, number> = {
-  virtual_key_required: 401,
-  virtual_key_not_found: 403,
-  virtual_key_blocked: 403,
-  provider_blocked: 403,
-  model_blocked: 403,
-  token_limited: 429,
-  request_limited: 429,
-  rate_limited: 429,
-  budget_exceeded: 402,
-};
-
 export function decisionResponse(err: AccessDeniedError): Response {
-  const status = statusByDecision[err.decision];
+  const status = err.statusCode;
   return Response.json({ type: err.decision, ...errorBody(status, err.message) }, { status });
 }
 

@@ -76,12 +76,29 @@ export type DenyDecision =
   | "budget_exceeded";
 
 /** Enforcement said no: `decision` is Bifrost's type, `message` its reason text. */
+/** Each decision's status code: part of Bifrost's decision contract (spec §3.2), carried in the body too. */
+export const DECISION_STATUS: Readonly<Record<DenyDecision, 401 | 402 | 403 | 429>> = {
+  virtual_key_required: 401,
+  virtual_key_not_found: 403,
+  virtual_key_blocked: 403,
+  provider_blocked: 403,
+  model_blocked: 403,
+  token_limited: 429,
+  request_limited: 429,
+  rate_limited: 429,
+  budget_exceeded: 402,
+};
+
 export class AccessDeniedError extends DomainError {
   constructor(
     readonly decision: DenyDecision,
     message: string,
   ) {
     super("ACCESS_DENIED", message, { decision });
+  }
+
+  get statusCode(): number {
+    return DECISION_STATUS[this.decision];
   }
 }
 
