@@ -7,14 +7,17 @@ export interface RequestContext {
   now(): Date;
   /** True when the caller presented the admin token (or none is configured). */
   isAdmin: boolean;
+  /** Bifrost's is_vk_mandatory (config VK_MANDATORY): a check or record without a key is 401. */
+  vkMandatory: boolean;
 }
 
-export function createContext(request?: Request, options: { adminToken?: string | undefined } = {}): RequestContext {
+export function createContext(request?: Request, options: { adminToken?: string | undefined; vkMandatory?: boolean } = {}): RequestContext {
   const header = request?.headers.get("x-request-id");
   const auth = request?.headers.get("authorization") ?? "";
   return {
     requestId: header && header.length <= 128 ? header : randomUUID(),
     now: () => new Date(),
     isAdmin: !options.adminToken || auth === `Bearer ${options.adminToken}`,
+    vkMandatory: options.vkMandatory ?? false,
   };
 }

@@ -80,7 +80,7 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
   return createYoga<Record<string, unknown>, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    context: ({ request }) => createContext(request, { adminToken: config.ADMIN_TOKEN }),
+    context: ({ request }) => createContext(request, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY }),
     maskedErrors: { maskError },
     // The complexity rule depends on the variables, so a validation result must not be reused for the same text.
     parserAndValidationCache: { validationCache: false },

@@ -6,7 +6,6 @@
 import { nextResetAt } from "../lib/duration.js";
 import { checkAccess, type CheckResult } from "../services/enforcement.js";
 import { presentedKey } from "../services/enforcement-rules.js";
-import { enforcementSettings } from "../services/enforcement-settings.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../services/quota.js";
 import { recordUsage, type UsageResult } from "../services/usage.js";
 import type { Route } from "./router.js";
@@ -118,14 +117,14 @@ export const enforcementRoutes: Route[] = [
     method: "POST",
     path: "/api/governance/check",
     handler: async ({ ctx, request, body }) => {
-      const result = await checkAccess(ctx, keyOf(request), await body(), enforcementSettings);
+      const result = await checkAccess(ctx, keyOf(request), await body(), { vkMandatory: ctx.vkMandatory });
       return json(checkBody(result, ctx.now()));
     },
   },
   {
     method: "POST",
     path: "/api/governance/usage",
-    handler: async ({ ctx, request, body }) => json(usageBody(await recordUsage(ctx, keyOf(request), await body(), enforcementSettings))),
+    handler: async ({ ctx, request, body }) => json(usageBody(await recordUsage(ctx, keyOf(request), await body(), { vkMandatory: ctx.vkMandatory }))),
   },
   {
     method: "GET",

@@ -109,7 +109,7 @@ export function createRestHandler(config: Config, logger: Logger): (request: Req
     const params = Object.fromEntries(
       route.segments.flatMap((s, i) => (s.startsWith(":") ? [[s.slice(1), parts[i]!]] : [])),
     );
-    const ctx = createContext(request, { adminToken: config.ADMIN_TOKEN });
+    const ctx = createContext(request, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY });
     try {
       return await route.handler({ request, params, query: url.searchParams, ctx, body: () => readJson(request, new Set(route.freeFormMaps)) });
     } catch (err) {

@@ -2,18 +2,16 @@
  * POST /api/governance/check: spec §3.1 (headers), §3.2 (order, decisions, texts), §3.3 (comparisons),
  * scenarios 61-69, Part 1 §5 allow-lists, provider- and model-level governance, headroom and reservations.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../src/db/client.js";
-import { enforcementSettings } from "../../src/services/enforcement-settings.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { createApp } from "../../src/server.js";
 import { check, counters, createChain, createKey, denial, record, rest, unique } from "./helpers.js";
 
 const openai = (model = "gpt-4o-mini") => ({ provider: "openai", model });
 
 describe("check: scenarios 61-69", () => {
-  afterEach(() => {
-    enforcementSettings.vkMandatory = false;
-  });
-
   it("61: an unknown key is 403 virtual_key_not_found", async () => {
     const r = await check("sk-bf-00000000-0000-0000-0000-000000000000", { model: "openai/gpt-4o-mini" });
     expect(r.status).toBe(403);
@@ -85,12 +83,17 @@ describe("check: scenarios 61-69", () => {
   });
 
   it("68: with VK_MANDATORY a request without a key is 401 virtual_key_required", async () => {
-    enforcementSettings.vkMandatory = true;
-    const r = await check(undefined, openai(), { authorization: "Bearer not-a-vk" });
+    const strict = createApp(loadConfig({ ...process.env, DATABASE_URL: "", LOG_LEVEL: "silent", VK_MANDATORY: "true" }), createLogger("silent"));
+    const post = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await strict.fetch(new Request(`http://test${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }));
+      return { status: res.status, body: await res.json() };
+    };
+    const r = await post("/api/governance/check", openai(), { authorization: "Bearer not-a-vk" });
     expect(r.status).toBe(401);
     expect(r.body).toEqual(denial("virtual_key_required", 401, "virtual key is missing in headers and is mandatory."));
-    const u = await record(undefined, { ...openai(), request_id: unique("req"), cost: 1 });
+    const u = await post("/api/governance/usage", { ...openai(), request_id: unique("req"), cost: 1 });
     expect(u.body).toEqual(denial("virtual_key_required", 401, "virtual key is missing in headers and is mandatory."));
+    expect((await check(undefined, openai(), { authorization: "Bearer not-a-vk" })).status).not.toBe(401);
   });
 
   it("69: a team budget exceeded while the key's is fine is 402; after detaching the team the key passes", async () => {

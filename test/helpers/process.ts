@@ -21,7 +21,10 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave an orphan server behind a failed start
+      reject(new Error(`server did not start within 60 s:\n${logs.join("\n")}`));
+    }, 60_000);
     const onLine = (line: string) => {
       logs.push(line);
       try {

@@ -6,7 +6,6 @@
  */
 import { checkAccess, type BudgetHeadroom, type CheckResult, type RateLimitHeadroom } from "../../services/enforcement.js";
 import type { Level } from "../../services/enforcement-config.js";
-import { enforcementSettings } from "../../services/enforcement-settings.js";
 import { AccessDeniedError, ValidationError } from "../../services/errors.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../../services/quota.js";
 import { recordUsage, type UsageResult } from "../../services/usage.js";
@@ -193,7 +192,7 @@ builder.mutationFields((t) => ({
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: CheckAccessInput, required: true }) },
     errors: errors("CheckAccessResult"),
     resolve: async (_root, { virtualKey, input }, ctx) => ({
-      ...(await checkAccess(ctx, virtualKey ?? undefined, withoutNulls(input), enforcementSettings)),
+      ...(await checkAccess(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory })),
       now: ctx.now(),
     }),
   }),
@@ -202,7 +201,7 @@ builder.mutationFields((t) => ({
     description: "Post-response accounting at every level of the chain; idempotent per requestId.",
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: RecordUsageInput, required: true }) },
     errors: errors("RecordUsageResult"),
-    resolve: (_root, { virtualKey, input }, ctx) => recordUsage(ctx, virtualKey ?? undefined, withoutNulls(input), enforcementSettings),
+    resolve: (_root, { virtualKey, input }, ctx) => recordUsage(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory }),
   }),
 }));
 
