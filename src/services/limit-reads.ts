@@ -6,7 +6,7 @@
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Budget, RateLimit } from "../generated/prisma/client.js";
-import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPage, parsePage, type Paged } from "./pagination.js";
 
 export interface LimitListQuery {
   limit?: string | undefined;
@@ -16,19 +16,11 @@ export interface LimitListQuery {
 /** Every budget (any owner), created_at then id order. */
 export async function listBudgets(_ctx: RequestContext, q: LimitListQuery): Promise<Paged<Budget>> {
   const page = parsePage(q, false);
-  const [items, total] = await Promise.all([
-    db.budget.findMany({ orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.budget.count() : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.budget.findMany(args), () => db.budget.count());
 }
 
 /** Every rate limit (any owner), created_at then id order. */
 export async function listRateLimits(_ctx: RequestContext, q: LimitListQuery): Promise<Paged<RateLimit>> {
   const page = parsePage(q, false);
-  const [items, total] = await Promise.all([
-    db.rateLimit.findMany({ orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.rateLimit.count() : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.rateLimit.findMany(args), () => db.rateLimit.count());
 }

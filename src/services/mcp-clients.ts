@@ -11,7 +11,7 @@ import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError } from "./errors.js";
-import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPage, parsePage, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { checkSecret, resolveSecret, secretInput, type SecretInput } from "./secrets.js";
 import { checkAllowList, fail, parseInput } from "./validation.js";
@@ -155,11 +155,7 @@ export interface McpClientListQuery {
 export async function listMcpClients(_ctx: RequestContext, q: McpClientListQuery): Promise<Paged<McpClientRow>> {
   const page = parsePage(q, Boolean(q.search));
   const where = q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {};
-  const [items, total] = await Promise.all([
-    db.mcpClient.findMany({ where, include: mcpClientInclude, orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.mcpClient.count({ where }) : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.mcpClient.findMany({ where, include: mcpClientInclude, ...args }), () => db.mcpClient.count({ where }));
 }
 
 function sameStdio(a: z.output<typeof stdioShape>, b: unknown): boolean {

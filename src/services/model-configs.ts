@@ -12,7 +12,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 import { updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPage, parsePage, type Paged } from "./pagination.js";
 import { PROVIDER_NAME } from "./providers.js";
 import {
   BUDGET_AND_BUDGETS,
@@ -128,11 +128,7 @@ export interface ModelConfigListQuery {
 export async function listModelConfigs(_ctx: RequestContext, q: ModelConfigListQuery): Promise<Paged<ModelConfigRow>> {
   const page = parsePage(q, Boolean(q.search));
   const where = q.search ? { modelName: { contains: q.search, mode: "insensitive" as const } } : {};
-  const [items, total] = await Promise.all([
-    db.modelConfig.findMany({ where, include: modelConfigInclude, orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.modelConfig.count({ where }) : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.modelConfig.findMany({ where, include: modelConfigInclude, ...args }), () => db.modelConfig.count({ where }));
 }
 
 /**

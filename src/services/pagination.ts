@@ -40,8 +40,10 @@ export function parsePage(raw: { limit?: string | undefined; offset?: string | u
   };
 }
 
+export const listOrder = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+
 /** Prisma skip/take for a page (undefined take = all rows). */
-export function pageArgs(page: Page): { skip?: number; take?: number } {
+function pageArgs(page: Page): { skip?: number; take?: number } {
   return page.paginated ? { skip: page.offset, take: page.limit } : {};
 }
 
@@ -52,4 +54,15 @@ export function toPaged<T>(items: T[], total: number, page: Page): Paged<T> {
     : { items, totalCount: items.length, limit: items.length, offset: 0 };
 }
 
-export const listOrder = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+/**
+ * One page of a list in list order (created_at, id); the total is counted only when paginating
+ * (unpaginated lists report their own length, as Bifrost does).
+ */
+export async function listPage<T>(
+  page: Page,
+  find: (args: { orderBy: typeof listOrder; skip?: number; take?: number }) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<Paged<T>> {
+  const [items, total] = await Promise.all([find({ orderBy: listOrder, ...pageArgs(page) }), page.paginated ? count() : Promise.resolve(0)]);
+  return toPaged(items, total, page);
+}

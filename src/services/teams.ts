@@ -9,7 +9,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError, ValidationError } from "./errors.js";
 import { alignBudgets, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPage, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { teamInclude, type TeamRow } from "./shapes.js";
 import {
@@ -86,11 +86,7 @@ export async function listTeams(_ctx: RequestContext, q: TeamListQuery): Promise
     ...(q.customerId ? { customerId: q.customerId } : {}),
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
-  const [items, total] = await Promise.all([
-    db.team.findMany({ where, include: teamInclude, orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.team.count({ where }) : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.team.findMany({ where, include: teamInclude, ...args }), () => db.team.count({ where }));
 }
 
 export const updateTeamSchema = z

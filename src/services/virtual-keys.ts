@@ -9,7 +9,7 @@ import type { RequestContext } from "../context.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listOrder, pageArgs, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPage, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { virtualKeyInclude, type VirtualKeyRow } from "./shapes.js";
 import { assertCustomerExists } from "./teams.js";
@@ -220,9 +220,5 @@ export async function listVirtualKeys(_ctx: RequestContext, q: VirtualKeyListQue
     ...(owners.length ? { OR: owners } : {}),
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
-  const [items, total] = await Promise.all([
-    db.virtualKey.findMany({ where, include: virtualKeyInclude, orderBy: listOrder, ...pageArgs(page) }),
-    page.paginated ? db.virtualKey.count({ where }) : Promise.resolve(0),
-  ]);
-  return toPaged(items, total, page);
+  return listPage(page, (args) => db.virtualKey.findMany({ where, include: virtualKeyInclude, ...args }), () => db.virtualKey.count({ where }));
 }
