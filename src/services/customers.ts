@@ -119,12 +119,9 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
 
 /**
  * Deletes a customer (404 first): its keys and teams survive detached (customer_id null), its budgets
- * and rate limit go (FK cascades), all in one transaction.
+ * and rate limit go (FK cascades), all in one statement.
  */
 export async function deleteCustomer(_ctx: RequestContext, id: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const found = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { id: true } }) : null;
-    if (!found) throw new NotFoundError("Customer");
-    await tx.customer.delete({ where: { id } });
-  });
+  const { count } = isUuid(id) ? await db.customer.deleteMany({ where: { id } }) : { count: 0 };
+  if (count === 0) throw new NotFoundError("Customer");
 }

@@ -138,9 +138,6 @@ export async function updateTeam(ctx: RequestContext, id: string, input: unknown
 
 /** Deletes a team (404 first): its keys survive detached (team_id null), its budgets and rate limit go (FK cascades). */
 export async function deleteTeam(_ctx: RequestContext, id: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const found = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { id: true } }) : null;
-    if (!found) throw new NotFoundError("Team");
-    await tx.team.delete({ where: { id } });
-  });
+  const { count } = isUuid(id) ? await db.team.deleteMany({ where: { id } }) : { count: 0 };
+  if (count === 0) throw new NotFoundError("Team");
 }

@@ -113,14 +113,11 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
 
 /**
  * Deletes a key (404 first). FK cascades remove its provider configs (with their budgets, rate limits
- * and key bindings), MCP configs, budgets and rate limit in the same transaction.
+ * and key bindings), MCP configs, budgets and rate limit in the same statement.
  */
 export async function deleteVirtualKey(_ctx: RequestContext, id: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const found = isUuid(id) ? await tx.virtualKey.findUnique({ where: { id }, select: { id: true } }) : null;
-    if (!found) throw new NotFoundError("Virtual key");
-    await tx.virtualKey.delete({ where: { id } });
-  });
+  const { count } = isUuid(id) ? await db.virtualKey.deleteMany({ where: { id } }) : { count: 0 };
+  if (count === 0) throw new NotFoundError("Virtual key");
 }
 
 /**
