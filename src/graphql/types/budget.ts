@@ -24,6 +24,9 @@ interface OwnerColumns {
   modelConfigId: string | null;
   providerName: string | null;
 }
+/** The owner columns `ownerKind` reads (selected so plugin-prisma loads them with the row). */
+export const ownerColumns = { virtualKeyId: true, providerConfigId: true, teamId: true, customerId: true, modelConfigId: true, providerName: true } as const;
+
 export function ownerKind(row: OwnerColumns): OwnerKind {
   if (row.providerConfigId !== null) return "PROVIDER_CONFIG";
   if (row.virtualKeyId !== null) return "VIRTUAL_KEY";
@@ -68,7 +71,7 @@ export const Budget = builder.prismaObject("Budget", {
     lastReset: t.expose("lastReset", { type: "DateTime" }),
     ownerKind: t.field({
       type: LimitOwnerKind,
-      select: { virtualKeyId: true, providerConfigId: true, teamId: true, customerId: true, modelConfigId: true, providerName: true },
+      select: ownerColumns,
       resolve: ownerKind,
     }),
     virtualKey: t.relation("virtualKey", { nullable: true }),

@@ -1,6 +1,6 @@
 import { builder } from "../builder.js";
 import { rateWindowStatus, type RateKind, type RateLimitRow } from "../../services/limit-status.js";
-import { LimitOwnerKind, ownerKind } from "./budget.js";
+import { LimitOwnerKind, ownerColumns, ownerKind } from "./budget.js";
 
 /** Token/request counters are bigint in the database and kept below 2^53, so Float is exact. */
 const count = (n: bigint | null) => (n === null ? null : Number(n));
@@ -49,7 +49,7 @@ export const RateLimit = builder.prismaObject("RateLimit", {
     calendarAligned: t.exposeBoolean("calendarAligned"),
     ownerKind: t.field({
       type: LimitOwnerKind,
-      select: { virtualKeyId: true, providerConfigId: true, teamId: true, customerId: true, modelConfigId: true, providerName: true },
+      select: ownerColumns,
       resolve: ownerKind,
     }),
     virtualKey: t.relation("virtualKey", { nullable: true }),
