@@ -20,7 +20,8 @@ export let db: Db;
  */
 export let rawSql: RawSql;
 
-type QueryListener = (sql: string) => void;
+/** A statement and its parameters (the Prisma query event's, parsed; undefined when not JSON). */
+type QueryListener = (sql: string, params?: readonly unknown[]) => void;
 const queryListeners = new Set<QueryListener>();
 let closeCurrent: (() => Promise<void>) | undefined;
 
@@ -39,8 +40,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     transactionOptions: { maxWait: 10_000, timeout: 20_000 },
   });
   if (options.captureQueries) {
-    (client as unknown as { $on(e: "query", cb: (ev: { query: string }) => void): void }).$on("query", (ev) => {
-      for (const l of queryListeners) l(ev.query);
+    (client as unknown as { $on(e: "query", cb: (ev: { query: string; params: string }) => void): void }).$on("query", (ev) => {
+      if (!queryListeners.size) return;
+      const params = parseParams(ev.params);
+      for (const l of queryListeners) l(ev.query, params);
     });
   }
   await client.$connect();
@@ -49,7 +52,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     ? {
         engine: opened.raw.engine,
         query: (text, values, name) => {
-          for (const l of queryListeners) l(text);
+          for (const l of queryListeners) l(text, values);
           return opened.raw.query(text, values, name);
         },
       }
@@ -66,6 +69,15 @@ export async function closeDatabase(): Promise<void> {
   const close = closeCurrent;
   closeCurrent = undefined;
   await close?.();
+}
+
+function parseParams(json: string): unknown[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Subscribes to executed SQL statements (only when opened with captureQueries). */

@@ -3,6 +3,7 @@
  * of every sampled function, summed per package (Prisma client and adapter, Pothos, graphql-js, yoga, pg, our code,
  * Node internals, GC). Prints the groups and the top functions.
  * Usage: npx tsx test/bench/profile-by-package.ts <file.cpuprofile> [top functions, default 25]
+ * (--cpu-prof writes one file per thread: the main thread's is the large one, `….0.001.cpuprofile`.)
  */
 import { readFileSync } from "node:fs";
 

@@ -140,14 +140,14 @@ async function main(): Promise<void> {
     };
     await seedTo(5_000);
     console.log(`seeded 5,000 keys; starting the servers (${tree.dir === root ? "this checkout" : env.BENCH_REF})`);
-    const ours = await spawnServer(process.execPath, ["--import", "tsx", "src/main.ts"], tree.dir, {
+    const profile = env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE_DIR)}`] : [];
+    const ours = await spawnServer(process.execPath, [...profile, "--import", "tsx", "src/main.ts"], tree.dir, {
       DATABASE_URL: dbUrl,
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       GRAPHQL_MAX_COMPLEXITY: "1000000000",
       GRAPHQL_MAX_DEPTH: "50",
-      ...(env.BENCH_PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(env.BENCH_PROFILE_DIR)}` } : {}),
     });
     children.push(ours);
     const peer = withPeer ? await spawnServer(process.execPath, ["server.mjs"], ensurePeerInstalled(), { DATABASE_URL: dbUrl, POOL_SIZE: "10" }) : undefined;

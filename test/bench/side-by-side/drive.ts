@@ -47,7 +47,8 @@ export async function round(shot: Shot, connections: number, seconds: number, se
       while (performance.now() < deadline) {
         const a = performance.now();
         try {
-          r.bytes += await shot();
+          const bytes = await shot();
+          r.bytes += bytes;
           r.latencies.push(performance.now() - a);
           r.count++;
         } catch (err) {
