@@ -1,7 +1,8 @@
 /** Sorting and filter inputs shared by the top-level lists, and the resolver that turns a keyset page into a connection. */
 import { queryFromInfo } from "@pothos/plugin-prisma";
-import type { GraphQLResolveInfo } from "graphql";
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../context.js";
+import { findManyByIds } from "../db/json-select.js";
 import { builder } from "./builder.js";
 import { keysetPage, type Direction, type Entity, type ListFilter, type PageArgs, type SortField } from "./keyset.js";
 
@@ -38,7 +39,18 @@ export const LIST_LOAD_STRATEGY = "query" as const;
 export interface ListConnection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  totalCount: number;
+  /** null when the query does not select totalCount (it is then not computed). */
+  totalCount: number | null;
+}
+
+/** Whether the field being resolved selects `name` directly (through fragments too; directives are ignored). */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.some((s) =>
+      s.kind === Kind.FIELD ? s.name.value === name : s.kind === Kind.INLINE_FRAGMENT ? visit(s.selectionSet) : visit(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((f) => visit(f.selectionSet));
 }
 
 interface ListArgs extends PageArgs {
@@ -46,8 +58,9 @@ interface ListArgs extends PageArgs {
 }
 
 /**
- * Resolves a keyset page of `entity`, then loads its nodes by id with the nested selection of the query
- * (`findMany` receives plugin-prisma's select/include), keeping the page order.
+ * Resolves a keyset page of `entity`, then loads its nodes by id with the nested selection of the query in one
+ * statement (src/db/json-select.ts; `findMany` receives plugin-prisma's select/include when that cannot compile
+ * it), keeping the page order.
  */
 export async function resolveList<T extends { id: string }>(
   entity: Entity,
@@ -58,9 +71,10 @@ export async function resolveList<T extends { id: string }>(
   info: GraphQLResolveInfo,
 ): Promise<ListConnection<T>> {
   const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
-  const page = await keysetPage(entity, args, filter ?? {}, order.field, order.direction, ctx.now());
+  const page = await keysetPage(entity, args, filter ?? {}, order.field, order.direction, ctx.now(), selects(info, "totalCount"));
   const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
-  const rows = page.ids.length ? await findMany({ ...query, where: { id: { in: page.ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY }) : [];
+  const prisma = () => findMany({ ...query, where: { id: { in: page.ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY });
+  const rows = page.ids.length ? await findManyByIds<T>(entity, query, page.ids, prisma) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const edges = page.ids.flatMap((id, i) => {
     const node = byId.get(id);
