@@ -1,7 +1,7 @@
 /**
  * Keyset pagination for the top-level lists (customers, teams, virtualKeys) under any sort, including the
- * computed `SPEND`. One SQL statement returns the page's ids with their sort values, the total count and
- * whether rows exist on the other side of the cursor; the nodes are then loaded by id with the nested
+ * computed `SPEND`. One SQL statement returns the page's ids with their sort values, the total count (only when
+ * selected) and whether rows exist on the other side of the cursor; the nodes are then loaded by id with the nested
  * selection plugin-prisma derives from the query (one more statement). Cursors are opaque: base64url of
  * [field, direction, sortValue, id]; a cursor from another sort is rejected.
  * Spend and "over budget" are reset-aware: a budget whose window ended (and was not reset) counts 0.
@@ -36,7 +36,7 @@ export interface ListFilter {
 export interface KeysetPage {
   ids: string[];
   cursors: string[];
-  totalCount: number;
+  totalCount: number | null;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
 }
@@ -109,7 +109,16 @@ const svText = (field: SortField) =>
   field === "CREATED_AT" ? Prisma.sql`to_char(p.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : Prisma.sql`p.sv::text`;
 
 /** One page of ids in (sort value, id) order, with the counts relay needs. */
-export async function keysetPage(entity: Entity, args: PageArgs, filter: ListFilter, field: SortField, dir: Direction, now: Date): Promise<KeysetPage> {
+/** `withTotal`: count every matching row (only when the query selects totalCount; otherwise totalCount is null). */
+export async function keysetPage(
+  entity: Entity,
+  args: PageArgs,
+  filter: ListFilter,
+  field: SortField,
+  dir: Direction,
+  now: Date,
+  withTotal: boolean,
+): Promise<KeysetPage> {
   if (args.first != null && args.last != null) throw invalid("Use either first or last, not both", "last");
   if (args.after != null && args.before != null) throw invalid("Use either after or before, not both", "before");
   if (args.first != null && args.before != null) throw invalid("Use first with after, or last with before", "before");
@@ -124,20 +133,24 @@ export async function keysetPage(entity: Entity, args: PageArgs, filter: ListFil
 
   const scanAsc = (dir === "ASC") !== backward;
   const scan = Prisma.raw(scanAsc ? "ASC" : "DESC");
-  const keyset = cursor
-    ? Prisma.sql`(f.sv, f.id) ${Prisma.raw(scanAsc ? ">" : "<")} (CAST(${cursor.sv} AS ${Prisma.raw(SV_TYPE[field])}), ${cursor.id}::uuid)`
-    : Prisma.sql`TRUE`;
+  const sv = sortValue(entity, field);
+  const at = cursor ? Prisma.sql`(CAST(${cursor.sv} AS ${Prisma.raw(SV_TYPE[field])}), ${cursor.id}::uuid)` : null;
   const where = filters(entity, filter);
+  const matching = (extra: Prisma.Sql[]) => {
+    const all = [...where, ...extra];
+    return Prisma.sql`FROM ${Prisma.raw(`"${entity}"`)} t WHERE ${all.length ? Prisma.join(all, " AND ") : Prisma.sql`TRUE`}`;
+  };
+  // Rows after the cursor, straight from the table (no CTE over every row): a CREATED_AT or NAME page is an index scan.
+  const after = at ? [Prisma.sql`(${sv}, t.id) ${Prisma.raw(scanAsc ? ">" : "<")} ${at}`] : [];
+  const before = at ? [Prisma.sql`(${sv}, t.id) ${Prisma.raw(scanAsc ? "<=" : ">=")} ${at}`] : [];
   const needsWindows = field === "SPEND" || filter.overBudget != null;
   const sql = Prisma.sql`
     WITH ${needsWindows ? await windowsCte(now) : Prisma.empty}
-    filtered AS (SELECT t.id, ${sortValue(entity, field)} AS sv FROM ${Prisma.raw(`"${entity}"`)} t
-                 WHERE ${where.length ? Prisma.join(where, " AND ") : Prisma.sql`TRUE`}),
-    page AS (SELECT f.id, f.sv FROM filtered f WHERE ${keyset} ORDER BY f.sv ${scan}, f.id ${scan} LIMIT ${size + 1})
-    SELECT (SELECT count(*)::int FROM filtered) AS total,
-           ${cursor ? Prisma.sql`EXISTS (SELECT 1 FROM filtered f WHERE NOT ${keyset})` : Prisma.sql`FALSE`} AS beyond,
+    page AS (SELECT t.id, ${sv} AS sv ${matching(after)} ORDER BY 2 ${scan}, 1 ${scan} LIMIT ${size + 1})
+    SELECT ${withTotal ? Prisma.sql`(SELECT count(*)::int ${matching([])})` : Prisma.sql`NULL::int`} AS total,
+           ${at ? Prisma.sql`EXISTS (SELECT 1 ${matching(before)})` : Prisma.sql`FALSE`} AS beyond,
            COALESCE((SELECT json_agg(json_build_array(p.id, ${svText(field)}) ORDER BY p.sv ${scan}, p.id ${scan}) FROM page p), '[]'::json) AS rows`;
-  const [result] = await db.$queryRaw<{ total: number; beyond: boolean; rows: unknown }[]>(sql);
+  const [result] = await db.$queryRaw<{ total: number | null; beyond: boolean; rows: unknown }[]>(sql);
   const all = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string][];
   const more = all.length > size;
   const rows = all.slice(0, size);
@@ -145,7 +158,7 @@ export async function keysetPage(entity: Entity, args: PageArgs, filter: ListFil
   return {
     ids: rows.map((r) => r[0]),
     cursors: rows.map(([id, sv]) => encodeCursor(field, dir, sv, id)),
-    totalCount: Number(result!.total),
+    totalCount: result!.total === null ? null : Number(result!.total),
     hasNextPage: backward ? result!.beyond : more,
     hasPreviousPage: backward ? more : result!.beyond,
   };

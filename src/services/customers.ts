@@ -9,7 +9,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
 import { alignBudgets, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listPage, parsePage, type Paged } from "./pagination.js";
+import { listPageByIds, parsePage, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { customerInclude, type CustomerRow } from "./shapes.js";
 import {
@@ -71,7 +71,11 @@ export interface CustomerListQuery {
 export async function listCustomers(_ctx: RequestContext, q: CustomerListQuery): Promise<Paged<CustomerRow>> {
   const page = parsePage(q, Boolean(q.search));
   const where = q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {};
-  return listPage(page, (args) => db.customer.findMany({ where, include: customerInclude, ...args }), () => db.customer.count({ where }));
+  return listPageByIds(page, "Customer", customerInclude, {
+    ids: (args) => db.customer.findMany({ where, select: { id: true }, ...args }),
+    rows: (ids) => db.customer.findMany({ where: { id: { in: ids } }, include: customerInclude }),
+    count: () => db.customer.count({ where }),
+  });
 }
 
 export const updateCustomerSchema = z

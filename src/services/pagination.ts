@@ -2,6 +2,7 @@
  * Bifrost list paging (Part 1 §8): no paging params → every row; otherwise limit (default 25,
  * clamped to 1..100) and offset (≥ 0). Non-numeric or negative values are 400 on every list.
  */
+import { findManyByIds } from "../db/json-select.js";
 import { ValidationError } from "./errors.js";
 
 export interface Page {
@@ -65,4 +66,25 @@ export async function listPage<T>(
 ): Promise<Paged<T>> {
   const [items, total] = await Promise.all([find({ orderBy: listOrder, ...pageArgs(page) }), page.paginated ? count() : Promise.resolve(0)]);
   return toPaged(items, total, page);
+}
+
+export interface ByIdQueries<T> {
+  /** The page's ids in list order (Prisma `select: { id: true }` with the list's where). */
+  ids(args: { orderBy: typeof listOrder; skip?: number; take?: number }): Promise<{ id: string }[]>;
+  /** The same rows through Prisma (used when json-select cannot compile `include`). */
+  rows(ids: string[]): Promise<T[]>;
+  count(): Promise<number>;
+}
+
+/**
+ * listPage for rows with nested relations: the page's ids first (an index scan, whatever the offset), then the
+ * rows with `include` in one statement (src/db/json-select.ts), in page order. A deep offset no longer builds
+ * the nested rows it skips (issue #13: offset 90,000 took ~29 s).
+ */
+export async function listPageByIds<T extends { id: string }>(page: Page, model: string, include: object, q: ByIdQueries<T>): Promise<Paged<T>> {
+  const [ids, total] = await Promise.all([q.ids({ orderBy: listOrder, ...pageArgs(page) }), page.paginated ? q.count() : Promise.resolve(0)]);
+  const wanted = ids.map((r) => r.id);
+  const rows = wanted.length ? await findManyByIds<T>(model, { include }, wanted, () => q.rows(wanted)) : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return toPaged(wanted.flatMap((id) => byId.get(id) ?? []), total, page);
 }

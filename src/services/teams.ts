@@ -9,7 +9,7 @@ import type { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError, ValidationError } from "./errors.js";
 import { alignBudgets, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listPage, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPageByIds, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { teamInclude, type TeamRow } from "./shapes.js";
 import {
@@ -86,7 +86,11 @@ export async function listTeams(_ctx: RequestContext, q: TeamListQuery): Promise
     ...(q.customerId ? { customerId: q.customerId } : {}),
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
-  return listPage(page, (args) => db.team.findMany({ where, include: teamInclude, ...args }), () => db.team.count({ where }));
+  return listPageByIds(page, "Team", teamInclude, {
+    ids: (args) => db.team.findMany({ where, select: { id: true }, ...args }),
+    rows: (ids) => db.team.findMany({ where: { id: { in: ids } }, include: teamInclude }),
+    count: () => db.team.count({ where }),
+  });
 }
 
 export const updateTeamSchema = z

@@ -9,7 +9,7 @@ import type { RequestContext } from "../context.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listPage, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPageByIds, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { virtualKeyInclude, type VirtualKeyRow } from "./shapes.js";
 import { assertCustomerExists } from "./teams.js";
@@ -220,5 +220,9 @@ export async function listVirtualKeys(_ctx: RequestContext, q: VirtualKeyListQue
     ...(owners.length ? { OR: owners } : {}),
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
-  return listPage(page, (args) => db.virtualKey.findMany({ where, include: virtualKeyInclude, ...args }), () => db.virtualKey.count({ where }));
+  return listPageByIds(page, "VirtualKey", virtualKeyInclude, {
+    ids: (args) => db.virtualKey.findMany({ where, select: { id: true }, ...args }),
+    rows: (ids) => db.virtualKey.findMany({ where: { id: { in: ids } }, include: virtualKeyInclude }),
+    count: () => db.virtualKey.count({ where }),
+  });
 }

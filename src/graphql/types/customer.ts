@@ -72,7 +72,7 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: CustomerFilter }), orderBy: t.arg({ type: ListOrder }) },
       resolve: (_root, args, ctx, info) => resolveList("Customer", (q) => db.customer.findMany(q), args, args.filter, ctx, info),
     },
-    { name: "CustomerConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
+    { name: "CustomerConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "CustomerEdge" },
   ),
 }));

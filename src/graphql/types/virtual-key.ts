@@ -100,7 +100,7 @@ builder.queryFields((t) => ({
       args: { filter: t.arg({ type: VirtualKeyFilter }), orderBy: t.arg({ type: ListOrder }) },
       resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter, ctx, info),
     },
-    { name: "VirtualKeyConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount }) }) },
+    { name: "VirtualKeyConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "VirtualKeyEdge" },
   ),
 }));
