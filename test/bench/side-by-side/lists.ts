@@ -34,7 +34,7 @@ export const floorRestPage = `
 export const restIds = (body: Obj): string[] => body.virtual_keys.map((k: Obj) => k.id);
 export const floorRestIds = (page: Obj): string[] => page.virtual_keys.map((k: Obj) => k.key.id);
 
-export const oursKeyset = (totalCount: boolean) => /* GraphQL */ `
+export const oursKeyset = (totalCount: boolean) => `
   query BenchKeys($after: String) {
     virtualKeys(first: 100, after: $after) {
       ${totalCount ? "totalCount" : ""}

@@ -7,7 +7,7 @@
 const budgetFields = "maxLimit currentUsage resetDuration";
 const rateFields = "requestMaxLimit requestResetDuration tokenMaxLimit tokenResetDuration";
 
-export const oursNested = /* GraphQL */ `
+export const oursNested = `
   query BenchNested($first: Int!, $keys: Int!) {
     customers(first: $first) {
       edges { node {
@@ -30,7 +30,7 @@ export const oursNested = /* GraphQL */ `
 `;
 
 const byAge = "orderBy: [CREATED_AT_ASC, PRIMARY_KEY_ASC]";
-export const peerNested = /* GraphQL */ `
+export const peerNested = `
   query BenchNested($first: Int!, $keys: Int!) {
     allCustomers(first: $first, ${byAge}) { nodes {
       name calendarAligned
