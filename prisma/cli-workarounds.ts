@@ -15,6 +15,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteExtensions } from "../src/db/pglite-extensions.js";
 import { lockDataDir } from "../src/db/lock.js";
 
 /** Returns `target` with some methods replaced; everything else is forwarded (prototype methods bound). */
@@ -108,7 +109,7 @@ function openCliPglite(dataDir: string): Promise<PGlite> {
       const inMemory = dataDir.startsWith("memory://");
       const release = inMemory ? undefined : await lockDataDir(dataDir);
       if (!inMemory) mkdirSync(dataDir, { recursive: true });
-      const db = new PGlite(inMemory ? undefined : { dataDir });
+      const db = new PGlite({ ...(inMemory ? {} : { dataDir }), extensions: pgliteExtensions });
       await db.waitReady;
       onExit(async () => {
         await db.close();
@@ -128,7 +129,7 @@ export async function cliPgliteAdapter(dataDir: string): Promise<SqlMigrationAwa
   return override(factory as unknown as SqlMigrationAwareDriverAdapterFactory, {
     connect: async () => awaitingPgliteScript(await factory.connect(), db),
     connectToShadowDb: async () => {
-      const shadow = new PGlite(); // in memory: creating migrations needs no server at all
+      const shadow = new PGlite({ extensions: pgliteExtensions }); // in memory: creating migrations needs no server at all
       await shadow.waitReady;
       const adapter = await new PrismaPGlite(shadow).connect();
       return override(scriptAwareShadow(awaitingPgliteScript(adapter, shadow)), {

@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseTarget } from "../config.js";
 import { lockDataDir } from "./lock.js";
+import { pgliteExtensions } from "./pglite-extensions.js";
 import { withPrismaErrorCodes } from "./runtime-workarounds.js";
 
 /**
@@ -51,6 +52,7 @@ export async function openAdapter(target: DatabaseTarget, options: AdapterOption
     const pglite = new PGlite({
       ...(inMemory ? {} : { dataDir: target.dataDir }),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: pgliteExtensions,
     });
     await pglite.waitReady;
     const factory = withPrismaErrorCodes(new PrismaPGlite(pglite));

@@ -13,6 +13,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { pgliteExtensions } from "../../src/db/pglite-extensions.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -41,7 +42,7 @@ async function pgliteTemplate(): Promise<string> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "gov-template-"));
   try {
     migrate({ DATABASE_URL: "", DATA_DIR: tmp });
-    const db = new PGlite({ dataDir: path.join(tmp, "pglite") });
+    const db = new PGlite({ dataDir: path.join(tmp, "pglite"), extensions: pgliteExtensions });
     await db.waitReady; // without it dumpDataDir never settles and vitest exits 0 having run nothing
     const dump = await db.dumpDataDir("gzip");
     await db.close();
