@@ -8,6 +8,7 @@
  * The floor is one hand-written SQL statement through `pg` returning the same page as JSON. Both servers are
  * separate processes (server CPU per request from /proc); database CPU is that of the backends connected to the
  * benchmark database. Answers are compared (leaf rows / page ids) before timing; rounds run A/B/C/C/B/A.
+ * Both servers run as deployed: NODE_ENV=production (graphql-js skips its development-only instanceof checks).
  * Env: BENCH_SECONDS (per round, default 5), BENCH_CONNECTIONS (default 1,10), BENCH_ONLY (regex on workload
  * names), BENCH_SCALES (5k,10k,100k), BENCH_PEER=0 (skip PostGraphile), BENCH_REF (git ref: our server is run from
  * that commit, exported to a temporary directory), BENCH_PROFILE_DIR (our server runs with --cpu-prof there),
@@ -148,9 +149,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: "info",
       GRAPHQL_MAX_COMPLEXITY: "1000000000",
       GRAPHQL_MAX_DEPTH: "50",
+      NODE_ENV: "production",
     });
     children.push(ours);
-    const peer = withPeer ? await spawnServer(process.execPath, ["server.mjs"], ensurePeerInstalled(), { DATABASE_URL: dbUrl, POOL_SIZE: "10" }) : undefined;
+    const peer = withPeer ? await spawnServer(process.execPath, ["server.mjs"], ensurePeerInstalled(), { DATABASE_URL: dbUrl, POOL_SIZE: "10", NODE_ENV: "production" }) : undefined;
     if (peer) children.push(peer);
     console.log(`servers up: ours pid ${ours.child.pid}${peer ? `, PostGraphile pid ${peer.child.pid}` : ""}`);
     const oursHttp = httpClient(`http://127.0.0.1:${ours.port}`, 16);
