@@ -30,9 +30,9 @@ export const overBudgetArg = {
 };
 
 /**
- * How a page's nested relations are loaded. Measured with test/bench/graphql-join.ts on PostgreSQL (deep read of
- * 5,000 keys): "query" (one statement per relation level) took 537–574 ms median against 1,032–1,095 ms for "join"
- * (one statement, LATERAL joins + JSON aggregation) over two runs, so lists use "query". The statement count stays constant either way.
+ * How Prisma loads a page's nested relations when src/db/json-select.ts cannot compile the selection (the fallback).
+ * Measured with test/bench/graphql-join.ts on PostgreSQL (deep read of 5,000 keys): "query" (one statement per
+ * relation level) took 537–574 ms median against 1,032–1,095 ms for "join" over two runs.
  */
 export const LIST_LOAD_STRATEGY = "query" as const;
 
