@@ -6,6 +6,24 @@ export type DatabaseTarget =
   | { kind: "pglite"; dataDir: string }
   | { kind: "postgres"; url: string };
 
+const bool = (fallback: "true" | "false") => z.enum(["true", "false"]).default(fallback).transform((v) => v === "true");
+
+/** `CORS_ORIGINS`: comma-separated origins (`https://app.example.com`), or `*`; empty = no cross-origin access. */
+const origins = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+  .refine((list) => list.every((o) => o === "*" || isOrigin(o)));
+
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -16,20 +34,52 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  GRAPHQL_INTROSPECTION: bool("true"),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().positive().default(5000),
   /** JSON file `{ "<sha256>": "<document>" }` of allowed operations (e.g. test/gql/persisted-documents.json); unset = none. */
   GRAPHQL_PERSISTED_OPERATIONS: z.string().min(1).optional(),
   /** With a persisted-operations file: also run operations sent as text (false = only persisted ones). */
-  GRAPHQL_ALLOW_ARBITRARY_OPERATIONS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  GRAPHQL_ALLOW_ARBITRARY_OPERATIONS: bool("true"),
   /** Require an `x-graphql-yoga-csrf` header on requests a browser sends without a CORS preflight (GET, forms, text/plain). */
-  GRAPHQL_CSRF_PREVENTION: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  GRAPHQL_CSRF_PREVENTION: bool("true"),
   ADMIN_TOKEN: z.string().min(1).optional(),
-  VK_MANDATORY: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  VK_MANDATORY: bool("false"),
+  /** Largest request body in bytes (REST and GraphQL); larger ones are answered 413 before they are read. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 * 1024),
+  CORS_ORIGINS: origins,
 });
 
+/** What to tell the operator for each variable: the expected value (and the default). */
+const expected: Record<string, string> = {
+  PORT: "an integer from 0 to 65535 (default 8080; 0 picks a free port)",
+  HOST: "an address or host name to bind (default 0.0.0.0)",
+  DATA_DIR: "a directory path (default ./data)",
+  DATABASE_URL: "a postgres:// or postgresql:// URL (unset: the embedded database)",
+  LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent (default info)",
+  GRAPHQL_INTROSPECTION: "true or false (default true)",
+  GRAPHQL_MAX_DEPTH: "a positive integer (default 12)",
+  GRAPHQL_MAX_COMPLEXITY: "a positive integer (default 5000)",
+  GRAPHQL_PERSISTED_OPERATIONS: "a path to a JSON file (default: none)",
+  GRAPHQL_ALLOW_ARBITRARY_OPERATIONS: "true or false (default true)",
+  GRAPHQL_CSRF_PREVENTION: "true or false (default true)",
+  ADMIN_TOKEN: "a non-empty secret (default: none)",
+  VK_MANDATORY: "true or false (default false)",
+  MAX_BODY_BYTES: "an integer number of bytes from 1024 to 1073741824 (default 1048576 = 1 MiB)",
+  CORS_ORIGINS: "comma-separated origins such as https://app.example.com (scheme, host, optional port, no path), or * (default: none)",
+};
+/** Values never echoed in an error line. */
+const secret = new Set(["ADMIN_TOKEN", "DATABASE_URL"]);
+
 export type Config = Readonly<z.infer<typeof envSchema> & { database: DatabaseTarget }>;
+
+/** Invalid environment: one line per bad variable, each naming the variable, the problem and the fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
 
 /** Resolves the database from the environment: DATABASE_URL wins, else PGlite in $DATA_DIR/pglite. */
 export function databaseTarget(env: { DATABASE_URL?: string; DATA_DIR?: string }): DatabaseTarget {
@@ -39,12 +89,25 @@ export function databaseTarget(env: { DATABASE_URL?: string; DATA_DIR?: string }
   return { kind: "pglite", dataDir: path.resolve(dataDir, "pglite") };
 }
 
-/** Parses and validates the process environment; throws a readable error listing every bad variable. */
+function problem(env: NodeJS.ProcessEnv, name: string, message: string): string {
+  const raw = env[name] ?? "";
+  const shown = secret.has(name) ? "" : `=${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)}`;
+  return `Invalid environment variable ${name}${shown}: expected ${expected[name] ?? message}. Fix: correct ${name} or unset it to use the default.`;
+}
+
+/** Parses and validates the process environment; throws a ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? "environment");
+      if (seen.has(name)) continue;
+      seen.add(name);
+      problems.push(problem(env, name, issue.message.replace(/^Invalid input: /, "")));
+    }
+    throw new ConfigError(problems);
   }
   return Object.freeze({ ...parsed.data, database: databaseTarget(parsed.data) });
 }

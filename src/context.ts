@@ -11,8 +11,15 @@ export interface RequestContext {
   vkMandatory: boolean;
 }
 
-export function createContext(request?: Request, options: { adminToken?: string | undefined; vkMandatory?: boolean } = {}): RequestContext {
-  const header = request?.headers.get("x-request-id");
+export interface ContextOptions {
+  adminToken?: string | undefined;
+  vkMandatory?: boolean;
+  /** The id the HTTP edge chose for this request (src/rest/app.ts); else a sane `x-request-id` or a new UUID. */
+  requestId?: string | undefined;
+}
+
+export function createContext(request?: Request, options: ContextOptions = {}): RequestContext {
+  const header = options.requestId ?? request?.headers.get("x-request-id");
   const auth = request?.headers.get("authorization") ?? "";
   return {
     requestId: header && header.length <= 128 ? header : randomUUID(),

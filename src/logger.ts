@@ -1,13 +1,125 @@
-import { pino, type Logger } from "pino";
+/**
+ * Structured logs (pino), safe and bounded:
+ * - errors are reduced by safeError(): Prisma and driver errors to type + code + model + operation (their messages
+ *   quote query arguments), other errors to a clipped message and a few stack frames;
+ * - every string is clipped and virtual key values (`sk-bf-…`) are masked, objects are walked to a fixed budget,
+ *   so one line stays under ~4 KB whatever a request carried;
+ * - credentials in headers are redacted wherever a `headers` object is logged.
+ */
+import { pino, type DestinationStream, type Logger } from "pino";
 
-/** Structured logs. Virtual key values and provider secrets are redacted wherever they appear. */
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: ["value", "*.value", "*.*.value", "headers.authorization", "headers['x-bf-vk']", "headers['x-api-key']", "headers['x-goog-api-key']", "headers['api-key']"],
-      censor: "[redacted]",
+const MAX_STRING = 256;
+/** Characters of string content one log line may carry from its merging object (the rest is cut). */
+const LINE_BUDGET = 2048;
+const MAX_DEPTH = 4;
+const MAX_FRAMES = 6;
+
+const vkPattern = /sk-bf-[A-Za-z0-9_-]*/g;
+
+/** Clips a string and masks virtual key values in it. */
+export function clip(s: string, max = MAX_STRING): string {
+  const masked = s.replace(vkPattern, "sk-bf-[redacted]");
+  return masked.length > max ? `${masked.slice(0, max)}…[+${masked.length - max}]` : masked;
+}
+
+/** A driver error's cause: Prisma's mapped kind, or the engine's own ({ kind: "postgres", code }). */
+type DriverCause = { kind?: unknown; originalCode?: unknown; code?: unknown };
+
+type Loose = Error & {
+  code?: unknown;
+  errorCode?: unknown;
+  meta?: { modelName?: unknown; driverAdapterError?: { cause?: DriverCause } };
+  cause?: unknown;
+};
+
+const driverFields = (cause: DriverCause | undefined) => ({ driverError: cause?.kind, sqlState: cause?.originalCode ?? cause?.code });
+
+/** `Invalid \`tx.customer.create()\` invocation` → model `customer`, operation `create`. */
+const invocation = /Invalid `[\w$]+\.(?:([\w$]+)\.)?([\w$]+)\(\)` invocation/;
+
+/**
+ * An error as it may be logged: never a database or Prisma message (they quote query arguments and column
+ * values), only what identifies the fault. Other errors keep a clipped message and their first stack frames.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const e = err as Loose;
+  const type = e.constructor?.name || e.name;
+  if (type.startsWith("PrismaClient")) {
+    const [, model, operation] = invocation.exec(e.message) ?? [];
+    return pick({ type, code: e.code ?? e.errorCode, model: model ?? e.meta?.modelName, operation, ...driverFields(e.meta?.driverAdapterError?.cause) });
+  }
+  if (type === "DriverAdapterError") return pick({ type, ...driverFields(e.cause as DriverCause | undefined) });
+  // pg's DatabaseError and PGlite's errors carry a SQLSTATE; their messages and details quote values.
+  if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return { type, sqlState: e.code };
+  const frames = (e.stack ?? "").split("\n").filter((l) => l.startsWith("    at ")).slice(0, MAX_FRAMES).map((l) => clip(l.trim(), 160));
+  return pick({ type, code: typeof e.code === "string" ? clip(e.code, 40) : undefined, message: clip(e.message), stack: frames });
+}
+
+const pick = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+
+/** A copy of a log object with strings clipped, errors made safe and at most LINE_BUDGET characters of content. */
+function bounded(value: Record<string, unknown>): Record<string, unknown> {
+  let budget = LINE_BUDGET;
+  const walk = (v: unknown, depth: number): unknown => {
+    if (budget <= 0) return "[truncated]";
+    if (typeof v === "string") {
+      const s = clip(v, Math.min(MAX_STRING, budget));
+      budget -= s.length;
+      return s;
+    }
+    if (v === null || typeof v !== "object") {
+      budget -= 8;
+      return typeof v === "bigint" ? String(v) : v;
+    }
+    if (v instanceof Error) return walk(safeError(v), depth);
+    if (v instanceof Date) return v.toISOString();
+    if (depth >= MAX_DEPTH) return "[object]";
+    if (Array.isArray(v)) {
+      const out = [];
+      for (const item of v) {
+        if (budget <= 0) break;
+        out.push(walk(item, depth + 1));
+      }
+      if (out.length < v.length) out.push(`[+${v.length - out.length}]`);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) {
+      if (budget <= 0) {
+        out["…"] = "[truncated]";
+        break;
+      }
+      budget -= k.length;
+      out[k.length > 64 ? k.slice(0, 64) : k] = walk(item, depth + 1);
+    }
+    return out;
+  };
+  return walk(value, 0) as Record<string, unknown>;
+}
+
+/** The process logger. `destination` defaults to stdout (tests pass a stream to read the lines). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      // bounded() already reduced errors; pino's own err serializer would re-expand them.
+      serializers: { err: (e: unknown) => e },
+      formatters: { log: bounded },
+      hooks: {
+        logMethod(args, method) {
+          // pino would use a bare error's message as the line's msg: wrap it so safeError() applies instead.
+          const [first, ...rest] = args as unknown[];
+          const normal = first instanceof Error ? [{ err: first }, ...(typeof rest[0] === "string" ? rest : [first.constructor.name, ...rest])] : args;
+          method.apply(this, normal.map((a) => (typeof a === "string" ? clip(a) : a)) as Parameters<typeof method>);
+        },
+      },
+      redact: {
+        paths: ["value", "*.value", "*.*.value", "headers.authorization", "headers['x-bf-vk']", "headers['x-api-key']", "headers['x-goog-api-key']", "headers['api-key']"],
+        censor: "[redacted]",
+      },
     },
-  });
+    destination,
+  );
 }
 export type { Logger };

@@ -1,24 +1,34 @@
-import { createServer } from "node:http";
-import { createServerAdapter } from "@whatwg-node/server";
-import { describeDatabase, loadConfig } from "./config.js";
-import { closeDatabase, openDatabase } from "./db/client.js";
+import type { Server } from "node:http";
+import { createAdaptorServer } from "@hono/node-server";
+import { describeDatabase } from "./config.js";
+import { closeDatabase, openDatabase, rawSql } from "./db/client.js";
 import { createLogger } from "./logger.js";
 import { createApp } from "./server.js";
+import { databaseProblem, listenProblem, loadConfigOrExit } from "./startup.js";
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL);
 
 try {
   await openDatabase(config.database);
+  await rawSql.query("SELECT 1", []); // PostgreSQL connects lazily: fail now, not on the first request
 } catch (err) {
-  logger.fatal({ err: (err as Error).message }, "cannot open the database");
+  logger.fatal(databaseProblem(err, config.database));
+  await closeDatabase().catch(() => {});
   process.exit(1);
 }
 logger.info({ database: describeDatabase(config.database) }, `database: ${describeDatabase(config.database)}`);
 
 const app = createApp(config, logger);
-const server = createServer(createServerAdapter((request: Request) => app.fetch(request)));
+const server = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as Server;
+const onListenError = (err: Error) => {
+  logger.fatal(listenProblem(err, config));
+  void closeDatabase().finally(() => process.exit(1));
+};
+server.once("error", onListenError);
 server.listen(config.PORT, config.HOST, () => {
+  server.off("error", onListenError);
+  server.on("error", (err) => logger.error({ err }, "server error"));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   logger.info({ host: config.HOST, port }, `listening on http://${config.HOST}:${port} (GraphQL at /graphql, REST at /api/governance)`);

@@ -37,7 +37,7 @@ export interface AdapterOptions {
 export async function openAdapter(target: DatabaseTarget, options: AdapterOptions = {}): Promise<OpenedAdapter> {
   if (target.kind === "postgres") {
     // One pool per process, shared by Prisma and the raw hot path.
-    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     pool.on("error", () => {}); // an idle client's connection broke: pg drops it; the next query reconnects
     const factory = new PrismaPg(pool, { disposeExternalPool: false });
     const raw: RawSql = {

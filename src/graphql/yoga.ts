@@ -19,7 +19,7 @@ function yogaLogger(logger: Logger): YogaLogger {
     (level: "debug" | "info" | "warn" | "error") =>
     (...args: unknown[]) => {
       const [first, ...rest] = args;
-      if (first instanceof Error) logger[level]({ err: first }, first.message);
+      if (first instanceof Error) logger[level]({ err: first }, "graphql error"); // messages may quote query arguments
       else logger[level](rest.length ? { args: rest } : {}, String(first));
     };
   return { debug: forward("debug"), info: forward("info"), warn: forward("warn"), error: forward("error") };
@@ -77,10 +77,12 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
-  return createYoga<Record<string, unknown>, RequestContext>({
+  return createYoga<{ requestId?: string }, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    context: ({ request }) => createContext(request, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY }),
+    context: ({ request, requestId }) => createContext(request, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId }),
+    // CORS is decided at the HTTP edge (src/rest/app.ts, CORS_ORIGINS); yoga's default would allow every origin.
+    cors: false,
     maskedErrors: { maskError },
     // The complexity rule depends on the variables, so a validation result must not be reused for the same text.
     parserAndValidationCache: { validationCache: false },

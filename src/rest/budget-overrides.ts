@@ -1,6 +1,6 @@
 /** `PUT/DELETE /api/governance/virtual-keys/{vk_id}/budgets/{budget_id}/override` (spec §6). */
 import { clearBudgetOverride, setBudgetOverride } from "../services/budget-overrides.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { budget } from "./serialize.js";
 
 const path = "/api/governance/virtual-keys/:vk_id/budgets/:budget_id/override";

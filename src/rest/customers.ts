@@ -1,5 +1,5 @@
 import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from "../services/customers.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { customer, listEnvelope } from "./serialize.js";
 import { fromMemory, listQuery, memoryMap } from "./query.js";
 

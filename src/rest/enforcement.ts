@@ -8,11 +8,7 @@ import { checkAccess, type CheckResult } from "../services/enforcement.js";
 import { presentedKey } from "../services/enforcement-rules.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../services/quota.js";
 import { recordUsage, type UsageResult } from "../services/usage.js";
-import type { Route } from "./router.js";
-
-// Not router.ts's `json`: importing values from the router here would be an import cycle (router → this file).
-const json = (body: unknown) => Response.json(body);
-
+import { json, type Route } from "./http.js";
 
 const keyOf = (request: Request) => presentedKey((name) => request.headers.get(name));
 /** The quota read accepts only `x-bf-vk` or `Authorization: Bearer sk-bf-…` (spec §2). */

@@ -1,6 +1,6 @@
 import { listBudgets, listRateLimits } from "../services/limit-reads.js";
 import { fromMemory, listQuery, memoryMap } from "./query.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { budget, listEnvelope, rateLimit } from "./serialize.js";
 
 export const limitRoutes: Route[] = [

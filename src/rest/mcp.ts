@@ -4,7 +4,7 @@
  */
 import { createMcpClient, deleteMcpClient, listMcpClients, updateMcpClient } from "../services/mcp-clients.js";
 import { listQuery } from "./query.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { listEnvelope } from "./serialize.js";
 import { mcpClient } from "./serialize-config.js";
 

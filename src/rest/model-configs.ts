@@ -1,7 +1,7 @@
 /** `/api/governance/model-configs` (spec §2.9). `from_memory=true` is served from the database, same shape. */
 import { createModelConfig, deleteModelConfig, getModelConfig, listModelConfigs, updateModelConfig } from "../services/model-configs.js";
 import { listQuery } from "./query.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { listEnvelope } from "./serialize.js";
 import { modelConfig } from "./serialize-config.js";
 

@@ -1,6 +1,6 @@
 /** `/api/governance/providers` (spec §2.9): budgets and rate limits of whole providers. */
 import { deleteProviderGovernance, listProviderGovernance, updateProviderGovernance } from "../services/provider-governance.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { providerGovernance } from "./serialize-config.js";
 
 export const providerGovernanceRoutes: Route[] = [

@@ -4,7 +4,7 @@
  */
 import { createProviderKey, deleteProviderKey, getProviderKey, listProviderKeys, updateProviderKey } from "../services/provider-keys.js";
 import { createProvider, deleteProvider, getProvider, listProviders } from "../services/providers.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { provider, providerKeyDetail } from "./serialize-config.js";
 
 const keyBody = { freeFormMaps: ["deployments"] } as const;

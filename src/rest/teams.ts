@@ -1,6 +1,6 @@
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from "../services/teams.js";
 import { fromMemory, listQuery, memoryMap } from "./query.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { listEnvelope, team } from "./serialize.js";
 
 export const teamRoutes: Route[] = [

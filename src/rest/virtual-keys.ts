@@ -1,7 +1,7 @@
 import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../services/virtual-key-updates.js";
 import { createVirtualKey, getVirtualKey, listVirtualKeys } from "../services/virtual-keys.js";
 import { listQuery } from "./query.js";
-import { json, type Route } from "./router.js";
+import { json, type Route } from "./http.js";
 import { listEnvelope, virtualKey } from "./serialize.js";
 
 export const virtualKeyRoutes: Route[] = [

@@ -2,17 +2,18 @@
 import { loadConfig } from "../../src/config.js";
 import { db } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
-import { createRestHandler } from "../../src/rest/router.js";
+import { createHttpApp } from "../../src/rest/app.js";
 
 let counter = 0;
 /** A unique name per call (test files run in parallel and share a database). */
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /**
- * The REST layer in process (no ports). Built from the router directly so these tests do not depend on the
+ * The REST layer in process (no ports). Built without GraphQL so these tests do not depend on the
  * GraphQL schema, which another engineer is changing concurrently.
  */
-const handler = createRestHandler(loadConfig({ ...process.env, LOG_LEVEL: "silent", DATABASE_URL: "" }), createLogger("silent"));
+const restApp = createHttpApp(loadConfig({ ...process.env, LOG_LEVEL: "silent", DATABASE_URL: "" }), createLogger("silent"));
+const handler = async (request: Request) => restApp.fetch(request);
 
 export async function rest<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const init: RequestInit = { method, headers: { "content-type": "application/json", ...headers } };

@@ -1,0 +1,150 @@
+/**
+ * The HTTP edge: one Hono app serving /health, /graphql (yoga, when given) and the REST routes, behind Hono's
+ * middleware: request id, access log, secure headers, CORS, compression and the body limit. REST answers
+ * every failure with the Bifrost error envelope: 404 unknown route, 405 wrong method (with `Allow`), 413 body
+ * too large, 415 body not JSON, 400 client mistakes, 500 generic.
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
+import { cors } from "hono/cors";
+import { requestId, type RequestIdVariables } from "hono/request-id";
+import { routePath } from "hono/route";
+import { secureHeaders } from "hono/secure-headers";
+import { getPath } from "hono/utils/url";
+import type { Config } from "../config.js";
+import { createContext } from "../context.js";
+import type { Logger } from "../logger.js";
+import { budgetOverrideRoutes } from "./budget-overrides.js";
+import { customerRoutes } from "./customers.js";
+import { enforcementRoutes } from "./enforcement.js";
+import { errorResponse, toErrorResponse } from "./errors.js";
+import { isJsonContentType, readJson, type Route } from "./http.js";
+import { limitRoutes } from "./limits.js";
+import { mcpRoutes } from "./mcp.js";
+import { modelConfigRoutes } from "./model-configs.js";
+import { providerGovernanceRoutes } from "./provider-governance.js";
+import { providerRoutes } from "./providers.js";
+import { teamRoutes } from "./teams.js";
+import { virtualKeyRoutes } from "./virtual-keys.js";
+
+const routes: Route[] = [
+  ...customerRoutes,
+  ...teamRoutes,
+  ...virtualKeyRoutes,
+  ...limitRoutes,
+  ...providerRoutes,
+  ...mcpRoutes,
+  ...modelConfigRoutes,
+  ...providerGovernanceRoutes,
+  ...budgetOverrideRoutes,
+  ...enforcementRoutes,
+];
+
+/** The GraphQL endpoint (yoga): gets the request and the request id chosen at the edge. */
+export interface GraphqlEndpoint {
+  fetch(request: Request, serverContext: { requestId: string }): Response | Promise<Response>;
+}
+
+type Env = { Variables: RequestIdVariables };
+
+/** Headers a browser on an allowed origin may send (everything a route reads). */
+const CORS_HEADERS = ["content-type", "authorization", "x-request-id", "x-graphql-yoga-csrf", "x-bf-vk", "x-api-key", "x-goog-api-key", "api-key"];
+
+const isGraphql = (path: string) => path === "/graphql" || path.startsWith("/graphql/");
+const rawPath = (c: Context) => new URL(c.req.url).pathname;
+
+/** Empty segments are ignored (`//a/b/` routes like `/a/b`), as the Bifrost routes always did. */
+const routingPath = (request: Request) => `/${getPath(request).split("/").filter(Boolean).join("/")}`;
+
+function pathDecodes(path: string): boolean {
+  try {
+    for (const segment of path.split("/")) decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms, request id. */
+function accessLog(logger: Logger): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const pattern = routePath(c);
+    logger.info(
+      { reqId: c.get("requestId"), method: c.req.method, route: pattern === "*" || pattern === "/*" ? null : pattern, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      "request",
+    );
+  };
+}
+
+/** Every route, plus a 405 for any other method on its path. Paths with more literal segments first, so
+ * `/virtual-keys/quota` answers before `/virtual-keys/:id` (and answers 405, not the :id route, for PUT). */
+function registerRoutes(app: Hono<Env>, config: Config, logger: Logger): void {
+  const literals = (path: string) => path.split("/").filter((s) => s && !s.startsWith(":")).length;
+  const byPath = new Map<string, Route[]>();
+  for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  const paths = [...byPath.keys()].sort((a, b) => literals(b) - literals(a));
+  for (const path of paths) {
+    const group = byPath.get(path)!;
+    for (const route of group) app.on(route.method, path, handler(route, config, logger));
+    const allow = group.map((r) => r.method).join(", ");
+    app.all(path, (c) => errorResponse(405, `Method ${c.req.method} not allowed for ${rawPath(c)}`, { allow }));
+  }
+}
+
+function handler(route: Route, config: Config, logger: Logger) {
+  const freeFormMaps = new Set(route.freeFormMaps);
+  const needsJson = route.method === "POST" || route.method === "PUT";
+  return async (c: Context<Env>) => {
+    // Browsers send text/plain and form bodies cross-site without a preflight: only JSON is accepted.
+    if (needsJson && !isJsonContentType(c.req.header("content-type"))) return errorResponse(415, "Content-Type must be application/json");
+    const reqId = c.get("requestId");
+    const ctx = createContext(c.req.raw, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId: reqId });
+    const request = c.req.raw;
+    try {
+      return await route.handler({ request, params: c.req.param(), query: new URL(request.url).searchParams, ctx, body: () => readJson(request, freeFormMaps) });
+    } catch (err) {
+      const res = toErrorResponse(err, (e) => logger.error({ err: e, reqId, route: route.path }, "unexpected error"));
+      if (res.status < 500) logger.debug({ reqId, route: route.path, status: res.status, code: (err as { code?: unknown }).code }, "client error");
+      return res;
+    }
+  };
+}
+
+/** Builds the HTTP app. Without `graphql`, /graphql is an unknown route (REST-only tests use that). Never listens. */
+export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlEndpoint): Hono<Env> {
+  const app = new Hono<Env>({ getPath: routingPath });
+  const tooLarge = `Request body too large: the limit is ${config.MAX_BODY_BYTES} bytes`;
+  const apiHeaders = secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
+  const pageHeaders = secureHeaders(); // GraphiQL's page runs inline scripts and styles: no CSP there
+
+  app.use(requestId({ limitLength: 128 }));
+  app.use(accessLog(logger));
+  app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
+  if (config.CORS_ORIGINS.length > 0) {
+    const origin = config.CORS_ORIGINS.includes("*") ? "*" : [...config.CORS_ORIGINS];
+    app.use(cors({ origin, allowMethods: ["GET", "POST", "PUT", "DELETE"], allowHeaders: CORS_HEADERS, exposeHeaders: ["x-request-id"], maxAge: 600 }));
+  }
+  app.use(compress());
+  app.use(bodyLimit({ maxSize: config.MAX_BODY_BYTES, onError: () => errorResponse(413, tooLarge) }));
+  app.use(async (c, next) => {
+    if (!isGraphql(c.req.path) && !pathDecodes(rawPath(c))) return errorResponse(400, "Invalid path encoding");
+    await next();
+  });
+
+  app.all("/health", (c) => c.json({ status: "ok", database: config.database.kind }));
+  if (graphql) {
+    const toYoga = (c: Context<Env>) => graphql.fetch(c.req.raw, { requestId: c.get("requestId") });
+    app.all("/graphql", toYoga);
+    app.all("/graphql/*", toYoga);
+  }
+  registerRoutes(app, config, logger);
+  app.notFound((c) => errorResponse(404, `Route not found: ${c.req.method} ${rawPath(c)}`));
+  app.onError((err, c) => {
+    logger.error({ err, reqId: c.get("requestId") }, "unexpected error");
+    return errorResponse(500, "Internal server error");
+  });
+  return app;
+}
