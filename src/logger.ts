@@ -4,8 +4,10 @@
  *   quote query arguments), other errors to a clipped message and a few stack frames;
  * - every string is clipped and virtual key values (`sk-bf-…`) are masked, objects are walked to a fixed budget,
  *   so one line stays under ~4 KB whatever a request carried;
- * - credentials in headers are redacted wherever a `headers` object is logged.
+ * - credentials in headers are redacted wherever a `headers` object is logged;
+ * - a line written while serving a request carries its `reqId` (the edge's context storage, src/rest/app.ts).
  */
+import { tryGetContext } from "hono/context-storage";
 import { pino, type DestinationStream, type Logger } from "pino";
 
 const MAX_STRING = 256;
@@ -14,7 +16,7 @@ const LINE_BUDGET = 2048;
 const MAX_DEPTH = 4;
 const MAX_FRAMES = 6;
 
-const vkPattern = /sk-bf-[A-Za-z0-9_-]*/g;
+const vkPattern = /sk-bf-[A-Za-z0-9_-]+/g;
 
 /** Clips a string and masks virtual key values in it. */
 export function clip(s: string, max = MAX_STRING): string {
@@ -43,8 +45,10 @@ const invocation = /Invalid `[\w$]+\.(?:([\w$]+)\.)?([\w$]+)\(\)` invocation/;
  */
 export function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
-  const e = err as Loose;
+  const e = err as Loose & { originalError?: unknown; path?: readonly (string | number)[] };
   const type = e.constructor?.name || e.name;
+  // yoga logs a masked resolver error as the GraphQLError wrapping it: describe what it wraps.
+  if (e.originalError instanceof Error) return { ...safeError(e.originalError), ...(e.path ? { graphqlPath: e.path.slice(0, 16).join(".") } : {}) };
   if (type.startsWith("PrismaClient")) {
     const [, model, operation] = invocation.exec(e.message) ?? [];
     return pick({ type, code: e.code ?? e.errorCode, model: model ?? e.meta?.modelName, operation, ...driverFields(e.meta?.driverAdapterError?.cause) });
@@ -103,6 +107,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
+      mixin: () => {
+        const id = tryGetContext<{ Variables: { requestId?: string } }>()?.get("requestId");
+        return id ? { reqId: id } : {};
+      },
       // bounded() already reduced errors; pino's own err serializer would re-expand them.
       serializers: { err: (e: unknown) => e },
       formatters: { log: bounded },

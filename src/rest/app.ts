@@ -7,6 +7,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
+import { contextStorage } from "hono/context-storage";
 import { cors } from "hono/cors";
 import { requestId, type RequestIdVariables } from "hono/request-id";
 import { routePath } from "hono/route";
@@ -66,6 +67,21 @@ function pathDecodes(path: string): boolean {
   }
 }
 
+/**
+ * requestId() stages its header with c.header() before the handler runs; Hono drops staged headers when a
+ * handler returns a Response of its own (honojs/hono#4992), as every route here does. Set it on the way out.
+ */
+const echoRequestId: MiddlewareHandler<Env> = async (c, next) => {
+  await next();
+  const id = c.get("requestId");
+  try {
+    c.res.headers.set("x-request-id", id);
+  } catch {
+    c.res = new Response(c.res.body, c.res); // immutable headers (a fetched response): copy, then set
+    c.res.headers.set("x-request-id", id);
+  }
+};
+
 /** One line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms, request id. */
 function accessLog(logger: Logger): MiddlewareHandler<Env> {
   return async (c, next) => {
@@ -73,7 +89,7 @@ function accessLog(logger: Logger): MiddlewareHandler<Env> {
     await next();
     const pattern = routePath(c);
     logger.info(
-      { reqId: c.get("requestId"), method: c.req.method, route: pattern === "*" || pattern === "/*" ? null : pattern, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+      { method: c.req.method, route: pattern === "*" || pattern === "/*" ? null : pattern, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
       "request",
     );
   };
@@ -100,14 +116,13 @@ function handler(route: Route, config: Config, logger: Logger) {
   return async (c: Context<Env>) => {
     // Browsers send text/plain and form bodies cross-site without a preflight: only JSON is accepted.
     if (needsJson && !isJsonContentType(c.req.header("content-type"))) return errorResponse(415, "Content-Type must be application/json");
-    const reqId = c.get("requestId");
-    const ctx = createContext(c.req.raw, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId: reqId });
+    const ctx = createContext(c.req.raw, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId: c.get("requestId") });
     const request = c.req.raw;
     try {
       return await route.handler({ request, params: c.req.param(), query: new URL(request.url).searchParams, ctx, body: () => readJson(request, freeFormMaps) });
     } catch (err) {
-      const res = toErrorResponse(err, (e) => logger.error({ err: e, reqId, route: route.path }, "unexpected error"));
-      if (res.status < 500) logger.debug({ reqId, route: route.path, status: res.status, code: (err as { code?: unknown }).code }, "client error");
+      const res = toErrorResponse(err, (e) => logger.error({ err: e, route: route.path }, "unexpected error"));
+      if (res.status < 500) logger.debug({ route: route.path, status: res.status, code: (err as { code?: unknown }).code }, "client error");
       return res;
     }
   };
@@ -121,6 +136,8 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   const pageHeaders = secureHeaders(); // GraphiQL's page runs inline scripts and styles: no CSP there
 
   app.use(requestId({ limitLength: 128 }));
+  app.use(contextStorage()); // log lines written while serving a request carry its reqId (src/logger.ts)
+  app.use(echoRequestId);
   app.use(accessLog(logger));
   app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
   if (config.CORS_ORIGINS.length > 0) {
@@ -142,8 +159,8 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   }
   registerRoutes(app, config, logger);
   app.notFound((c) => errorResponse(404, `Route not found: ${c.req.method} ${rawPath(c)}`));
-  app.onError((err, c) => {
-    logger.error({ err, reqId: c.get("requestId") }, "unexpected error");
+  app.onError((err) => {
+    logger.error({ err }, "unexpected error");
     return errorResponse(500, "Internal server error");
   });
   return app;
