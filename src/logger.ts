@@ -11,6 +11,8 @@ import { tryGetContext } from "hono/context-storage";
 import { pino, type DestinationStream, type Logger } from "pino";
 
 const MAX_STRING = 256;
+/** A line's message may be longer than a field (startup errors name the problem and the fix). */
+const MAX_MESSAGE = 1024;
 /** Characters of string content one log line may carry from its merging object (the rest is cut). */
 const LINE_BUDGET = 2048;
 const MAX_DEPTH = 4;
@@ -119,7 +121,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
           // pino would use a bare error's message as the line's msg: wrap it so safeError() applies instead.
           const [first, ...rest] = args as unknown[];
           const normal = first instanceof Error ? [{ err: first }, ...(typeof rest[0] === "string" ? rest : [first.constructor.name, ...rest])] : args;
-          method.apply(this, normal.map((a) => (typeof a === "string" ? clip(a) : a)) as Parameters<typeof method>);
+          method.apply(this, normal.map((a) => (typeof a === "string" ? clip(a, MAX_MESSAGE) : a)) as Parameters<typeof method>);
         },
       },
       redact: {

@@ -4,7 +4,7 @@ import { describeDatabase } from "./config.js";
 import { closeDatabase, openDatabase, rawSql } from "./db/client.js";
 import { createLogger } from "./logger.js";
 import { createApp } from "./server.js";
-import { databaseProblem, listenProblem, loadConfigOrExit } from "./startup.js";
+import { databaseProblem, fail, listenProblem, loadConfigOrExit } from "./startup.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL);
@@ -13,18 +13,14 @@ try {
   await openDatabase(config.database);
   await rawSql.query("SELECT 1", []); // PostgreSQL connects lazily: fail now, not on the first request
 } catch (err) {
-  logger.fatal(databaseProblem(err, config.database));
   await closeDatabase().catch(() => {});
-  process.exit(1);
+  fail([databaseProblem(err, config.database)]);
 }
 logger.info({ database: describeDatabase(config.database) }, `database: ${describeDatabase(config.database)}`);
 
 const app = createApp(config, logger);
 const server = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as Server;
-const onListenError = (err: Error) => {
-  logger.fatal(listenProblem(err, config));
-  void closeDatabase().finally(() => process.exit(1));
-};
+const onListenError = (err: Error) => void closeDatabase().finally(() => fail([listenProblem(err, config)]));
 server.once("error", onListenError);
 server.listen(config.PORT, config.HOST, () => {
   server.off("error", onListenError);

@@ -3,13 +3,14 @@
  * src/preflight.ts (before migrations) and src/main.ts.
  */
 import { ConfigError, describeDatabase, loadConfig, type Config, type DatabaseTarget } from "./config.js";
+import { pino } from "pino";
 import { clip, createLogger } from "./logger.js";
 
 type Failure = Error & { code?: unknown };
 
-/** Prints each line as a fatal log line and exits 1. */
+/** Prints each line as a fatal log line and exits 1 (written synchronously: nothing is lost to the exit). */
 export function fail(lines: string[]): never {
-  const logger = createLogger("info");
+  const logger = createLogger("info", pino.destination({ dest: 1, sync: true }));
   for (const line of lines) logger.fatal(line);
   process.exit(1);
 }
@@ -24,6 +25,7 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
+const unwritable = new Set(["EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "ENOSPC"]);
 const unreachable = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
 
 /** Why the database could not be opened, and the fix. */
@@ -32,8 +34,8 @@ export function databaseProblem(err: unknown, target: DatabaseTarget): string {
   const where = describeDatabase(target);
   if (target.kind === "pglite") {
     if (/is in use by another process/.test(e.message)) return clip(e.message, 400);
-    if (e.code === "EACCES" || e.code === "EPERM" || e.code === "EROFS") {
-      return `Cannot write the embedded database at ${target.dataDir} (${e.code}). Fix: make DATA_DIR writable, or set DATA_DIR to a writable directory.`;
+    if (typeof e.code === "string" && unwritable.has(e.code)) {
+      return `Cannot create or write the embedded database at ${target.dataDir} (${e.code}). Fix: set DATA_DIR to a writable directory.`;
     }
     return `Cannot open the embedded database at ${target.dataDir}: ${clip(e.message, 120)}. Fix: check DATA_DIR (the directory must hold a PGlite database created by this service, or be empty).`;
   }

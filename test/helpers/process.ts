@@ -62,3 +62,27 @@ export async function http(base: string, method: string, p: string, body?: unkno
   const res = await fetch(base + p, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
+
+export interface Finished {
+  code: number | null;
+  /** stdout and stderr, line by line. */
+  lines: string[];
+}
+
+/** Runs a command in the repo to completion (for processes that must refuse to start). */
+export function runToExit(command: string, args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Finished> {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, lines: out.split("\n").filter(Boolean) });
+    }),
+  );
+}
+
+/** src/main.ts (or another entry under src/) as a process that is expected to exit. */
+export const runEntry = (entry: string, env: Record<string, string>) => runToExit(process.execPath, ["--import", "tsx", entry], { HOST: "127.0.0.1", PORT: "0", ...env });
