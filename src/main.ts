@@ -1,17 +1,19 @@
 import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
 import { describeDatabase } from "./config.js";
-import { closeDatabase, openDatabase, rawSql } from "./db/client.js";
 import { createLogger } from "./logger.js";
-import { createApp } from "./server.js";
 import { databaseProblem, fail, listenProblem, loadConfigOrExit } from "./startup.js";
 
+// The environment is checked before the heavy modules (Prisma, the GraphQL schema) load: a bad value fails fast.
 const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL);
+const database = await import("./db/client.js"); // a namespace: `rawSql` is a live binding, set by openDatabase()
+const { closeDatabase, openDatabase } = database;
+const { createApp } = await import("./server.js");
+const { createAdaptorServer } = await import("@hono/node-server");
 
 try {
   await openDatabase(config.database);
-  await rawSql.query("SELECT 1", []); // PostgreSQL connects lazily: fail now, not on the first request
+  await database.rawSql.query("SELECT 1", []); // PostgreSQL connects lazily: fail now, not on the first request
 } catch (err) {
   await closeDatabase().catch(() => {});
   fail([databaseProblem(err, config.database)]);
