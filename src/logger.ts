@@ -45,14 +45,16 @@ const invocation = /Invalid `[\w$]+\.(?:([\w$]+)\.)?([\w$]+)\(\)` invocation/;
  * An error as it may be logged: never a database or Prisma message (they quote query arguments and column
  * values), only what identifies the fault. Other errors keep a clipped message and their first stack frames.
  */
-export function safeError(err: unknown): Record<string, unknown> {
+export function safeError(err: unknown, depth = 0): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
   const e = err as Loose & { originalError?: unknown; path?: readonly (string | number)[] };
   const type = e.constructor?.name || e.name;
   // yoga logs a masked resolver error as the GraphQLError wrapping it: describe what it wraps.
-  if (e.originalError instanceof Error) return { ...safeError(e.originalError), ...(e.path ? { graphqlPath: e.path.slice(0, 16).join(".") } : {}) };
+  if (e.originalError instanceof Error && depth < 3) {
+    return { ...safeError(e.originalError, depth + 1), ...(e.path ? { graphqlPath: clip(e.path.slice(0, 16).join("."), 128) } : {}) };
+  }
   if (type.startsWith("PrismaClient")) {
-    const [, model, operation] = invocation.exec(e.message) ?? [];
+    const [, model, operation] = invocation.exec(e.message.slice(0, 512)) ?? [];
     return pick({ type, code: e.code ?? e.errorCode, model: model ?? e.meta?.modelName, operation, ...driverFields(e.meta?.driverAdapterError?.cause) });
   }
   if (type === "DriverAdapterError") return pick({ type, ...driverFields(e.cause as DriverCause | undefined) });

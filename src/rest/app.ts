@@ -10,7 +10,7 @@ import { compress } from "hono/compress";
 import { contextStorage } from "hono/context-storage";
 import { cors } from "hono/cors";
 import { requestId, type RequestIdVariables } from "hono/request-id";
-import { routePath } from "hono/route";
+import { matchedRoutes } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import { getPath } from "hono/utils/url";
 import type { Config } from "../config.js";
@@ -82,16 +82,17 @@ const echoRequestId: MiddlewareHandler<Env> = async (c, next) => {
   }
 };
 
-/** One line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms, request id. */
+/**
+ * One line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms, request
+ * id. The pattern is the first route matching the request (the one that answers, or would have answered a 413);
+ * null when none does.
+ */
 function accessLog(logger: Logger): MiddlewareHandler<Env> {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    const pattern = routePath(c);
-    logger.info(
-      { method: c.req.method, route: pattern === "*" || pattern === "/*" ? null : pattern, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
-      "request",
-    );
+    const route = matchedRoutes(c).find((r) => r.path !== "*" && r.path !== "/*")?.path ?? null; // not middleware
+    logger.info({ method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 }, "request");
   };
 }
 

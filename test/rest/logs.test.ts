@@ -45,6 +45,8 @@ describe("access log", () => {
       ["PUT", `/api/governance/customers/${id}`, "not-json", "/api/governance/customers/:id", 400],
       ["GET", "/api/governance/virtual-keys/quota", undefined, "/api/governance/virtual-keys/quota", 401],
       ["PATCH", "/api/governance/teams", undefined, "/api/governance/teams", 405],
+      ["PUT", "/api/governance/virtual-keys/quota", "{}", "/api/governance/virtual-keys/quota", 405],
+      ["POST", "/api/governance/teams", `{"name":"${"x".repeat(1024 * 1024)}"}`, "/api/governance/teams", 413],
       ["GET", `/api/governance/unknown/${id}`, undefined, null, 404],
       ["POST", "/graphql", JSON.stringify({ query: "{ __typename }" }), "/graphql", 200],
       ["GET", "/health", undefined, "/health", 200],
