@@ -18,11 +18,19 @@ export interface RawSql {
   query<R = Record<string, unknown>>(text: string, values: readonly unknown[], name?: string): Promise<R[]>;
 }
 
+export interface PoolStats {
+  total: number;
+  idle?: number;
+  waiting?: number;
+}
+
 export interface OpenedAdapter {
   factory: SqlDriverAdapterFactory;
   raw: RawSql;
   /** Releases what Prisma's $disconnect does not: the PGlite instance and its data-dir lock. */
   close(): Promise<void>;
+  /** Connections now (metrics): the pg pool's counts; PGlite has one connection and no pool. */
+  stats(): PoolStats;
   pglite?: PGlite;
 }
 
@@ -44,7 +52,8 @@ export async function openAdapter(target: DatabaseTarget, options: AdapterOption
       engine: "postgres",
       query: async (text, values, name) => (await pool.query({ text, values: values as unknown[], ...(name ? { name } : {}) })).rows,
     };
-    return { factory, raw, close: () => pool.end() };
+    const stats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { factory, raw, close: () => pool.end(), stats };
   }
   const inMemory = target.dataDir.startsWith("memory://");
   const release = inMemory ? undefined : await lockDataDir(target.dataDir);
@@ -65,6 +74,7 @@ export async function openAdapter(target: DatabaseTarget, options: AdapterOption
       factory,
       raw,
       pglite,
+      stats: () => ({ total: 1 }),
       close: async () => {
         await pglite.close();
         await release?.();

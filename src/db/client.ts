@@ -1,8 +1,8 @@
 import type { DatabaseTarget } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
-import { openAdapter, type AdapterOptions, type RawSql } from "./adapter.js";
+import { openAdapter, type AdapterOptions, type PoolStats, type RawSql } from "./adapter.js";
 
-export type { RawSql };
+export type { PoolStats, RawSql };
 
 export type Db = PrismaClient;
 /** A Prisma transaction client (the `tx` argument of an interactive transaction). */
@@ -24,6 +24,7 @@ export let rawSql: RawSql;
 type QueryListener = (sql: string, params?: readonly unknown[]) => void;
 const queryListeners = new Set<QueryListener>();
 let closeCurrent: (() => Promise<void>) | undefined;
+let currentStats: (() => PoolStats) | undefined;
 
 export interface OpenOptions extends AdapterOptions {
   /** Emit every SQL statement to onQuery() listeners (tests count statements). */
@@ -57,7 +58,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
         },
       }
     : opened.raw;
+  currentStats = opened.stats;
   closeCurrent = async () => {
+    currentStats = undefined;
     await client.$disconnect();
     await opened.close();
   };
@@ -69,6 +72,11 @@ export async function closeDatabase(): Promise<void> {
   const close = closeCurrent;
   closeCurrent = undefined;
   await close?.();
+}
+
+/** The open database's connection counts (metrics); undefined when none is open. */
+export function poolStats(): PoolStats | undefined {
+  return currentStats?.();
 }
 
 function parseParams(json: string): unknown[] | undefined {

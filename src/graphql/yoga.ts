@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
+import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import { createComplexityRule } from "@pothos/plugin-complexity";
 import { validate, type ASTVisitor, type ValidationContext } from "graphql";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
@@ -8,6 +9,7 @@ import { createGraphQLError, createYoga, type Plugin, type YogaLogger } from "gr
 import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
+import { registry } from "../metrics.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
@@ -70,9 +72,28 @@ function persistedOperations(file: string, allowArbitraryOperations: boolean): P
   }) as Plugin;
 }
 
+/**
+ * GraphQL metrics on the process registry (served by the edge at /metrics): operations by type, their latency,
+ * errors by phase. Operation names are not labels (callers choose them: unbounded).
+ */
+const metrics = (): Plugin =>
+  usePrometheus({
+    registry,
+    endpoint: false,
+    skipIntrospection: true,
+    metrics: {
+      graphql_envelop_request: true,
+      graphql_envelop_request_duration: true,
+      graphql_envelop_error_result: true,
+      graphql_envelop_phase_validate: true,
+      graphql_envelop_phase_execute: true,
+    },
+    labels: { operationName: false, fieldName: false, typeName: false, path: false, url: false },
+  }) as Plugin;
+
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
-  const plugins: Plugin[] = [];
+  const plugins: Plugin[] = [metrics()];
   if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin);
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));

@@ -1,5 +1,6 @@
 /**
- * The HTTP edge: one Hono app serving /health, /graphql (yoga, when given) and the REST routes, behind Hono's
+ * The HTTP edge: one Hono app serving / (an index), /health (liveness), /ready (readiness), /metrics, /graphql
+ * (yoga, when given) and the REST routes, behind Hono's
  * middleware: request id, access log, secure headers, CORS, compression and the body limit. REST answers
  * every failure with the Bifrost error envelope: 404 unknown route, 405 wrong method (with `Allow`), 413 body
  * too large, 415 body not JSON, 400 client mistakes, 500 generic.
@@ -16,6 +17,8 @@ import { getPath } from "hono/utils/url";
 import type { Config } from "../config.js";
 import { createContext } from "../context.js";
 import type { Logger } from "../logger.js";
+import { observeHttp, registry } from "../metrics.js";
+import { readiness } from "../services/readiness.js";
 import { budgetOverrideRoutes } from "./budget-overrides.js";
 import { customerRoutes } from "./customers.js";
 import { enforcementRoutes } from "./enforcement.js";
@@ -48,6 +51,16 @@ export interface GraphqlEndpoint {
 }
 
 type Env = { Variables: RequestIdVariables };
+
+/** GET /: where everything lives. */
+const INDEX = {
+  service: "governance-service",
+  graphql: "/graphql",
+  rest: "/api/governance",
+  metrics: "/metrics",
+  health: "/health",
+  ready: "/ready",
+};
 
 /** Headers a browser on an allowed origin may send (everything a route reads). */
 const CORS_HEADERS = ["content-type", "authorization", "x-request-id", "x-graphql-yoga-csrf", "x-bf-vk", "x-api-key", "x-goog-api-key", "api-key"];
@@ -91,8 +104,10 @@ function accessLog(logger: Logger): MiddlewareHandler<Env> {
   return async (c, next) => {
     const started = performance.now();
     await next();
+    const ms = performance.now() - started;
     const route = matchedRoutes(c).find((r) => r.path !== "*" && r.path !== "/*")?.path ?? null; // not middleware
-    logger.info({ method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 }, "request");
+    logger.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
+    observeHttp(c.req.method, route, c.res.status, ms / 1000);
   };
 }
 
@@ -152,7 +167,13 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
     await next();
   });
 
+  app.get("/", (c) => c.json(INDEX));
   app.all("/health", (c) => c.json({ status: "ok", database: config.database.kind }));
+  app.get("/ready", async (c) => {
+    const state = await readiness();
+    return state.ready ? c.json({ status: "ready", database: config.database.kind }) : errorResponse(503, `Not ready: ${state.reason}`);
+  });
+  app.get("/metrics", async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }));
   if (graphql) {
     const toYoga = (c: Context<Env>) => graphql.fetch(c.req.raw, { requestId: c.get("requestId") });
     app.all("/graphql", toYoga);

@@ -3,6 +3,7 @@
  * `GET /api/governance/virtual-keys/quota` (literal segment: routed ahead of `/virtual-keys/:id`).
  * The key comes from the headers (spec §3.1); denials use the error envelope plus `type` (rest/errors.ts).
  */
+import { checkDecision, measureEnforcement, usageDecision } from "../metrics.js";
 import { nextResetAt } from "../lib/duration.js";
 import { checkAccess, type CheckResult } from "../services/enforcement.js";
 import { presentedKey } from "../services/enforcement-rules.js";
@@ -113,14 +114,18 @@ export const enforcementRoutes: Route[] = [
     method: "POST",
     path: "/api/governance/check",
     handler: async ({ ctx, request, body }) => {
-      const result = await checkAccess(ctx, keyOf(request), await body(), { vkMandatory: ctx.vkMandatory });
+      const input = await body();
+      const result = await measureEnforcement("check", () => checkAccess(ctx, keyOf(request), input, { vkMandatory: ctx.vkMandatory }), checkDecision);
       return json(checkBody(result, ctx.now()));
     },
   },
   {
     method: "POST",
     path: "/api/governance/usage",
-    handler: async ({ ctx, request, body }) => json(usageBody(await recordUsage(ctx, keyOf(request), await body(), { vkMandatory: ctx.vkMandatory }))),
+    handler: async ({ ctx, request, body }) => {
+      const input = await body();
+      return json(usageBody(await measureEnforcement("record", () => recordUsage(ctx, keyOf(request), input, { vkMandatory: ctx.vkMandatory }), usageDecision)));
+    },
   },
   {
     method: "GET",

@@ -6,6 +6,7 @@
  * ever enforces stale configuration. Counters (usage, last_reset) and limits are never cached: the
  * statements read them live. Only used by src/services/enforcement*.ts, usage*.ts, quota.ts.
  */
+import { configCacheMetrics } from "../metrics.js";
 import { db } from "../db/client.js";
 import { compareDurations } from "../lib/duration.js";
 
@@ -101,6 +102,7 @@ export async function readConfigVersion(): Promise<string> {
 
 /** Forgets everything cached (a statement saw another version). */
 export function invalidateConfig(): void {
+  if (cachedVersion !== null) configCacheMetrics.invalidation();
   cachedVersion = null;
   keys.clear();
   routes.clear();
@@ -204,6 +206,7 @@ const pendingRoutes = new Map<string, Promise<Versioned<RouteConfig>>>();
 /** A key's configuration by the SHA-256 of its value (null: no such key). Unknown keys are not cached. */
 export async function keyConfig(valueHash: string): Promise<Versioned<KeyConfig | null>> {
   const hit = cachedVersion !== null ? keys.get(valueHash) : undefined;
+  configCacheMetrics.lookup("key", !!hit);
   if (hit) return { value: hit, version: cachedVersion! };
   return singleFlight(pendingKeys, valueHash, async () => {
     const version = await readConfigVersion();
@@ -217,6 +220,7 @@ export async function keyConfig(valueHash: string): Promise<Versioned<KeyConfig 
 export async function routeConfig(provider: string, model: string): Promise<Versioned<RouteConfig>> {
   const cacheKey = `${provider}\u0000${model}`;
   const hit = cachedVersion !== null ? routes.get(cacheKey) : undefined;
+  configCacheMetrics.lookup("route", !!hit);
   if (hit) return { value: hit, version: cachedVersion! };
   return singleFlight(pendingRoutes, cacheKey, async () => {
     const version = await readConfigVersion();

@@ -4,6 +4,7 @@
  * `x-bf-vk`); a denial is an `AccessDeniedError` carrying Bifrost's decision and HTTP-equivalent status.
  * Budget and rate-limit usage/headroom fields live on the Budget and RateLimit types (budget.ts, rate-limit.ts).
  */
+import { checkDecision, measureEnforcement, usageDecision } from "../../metrics.js";
 import { checkAccess, type BudgetHeadroom, type CheckResult, type RateLimitHeadroom } from "../../services/enforcement.js";
 import type { Level } from "../../services/enforcement-config.js";
 import { AccessDeniedError, ValidationError } from "../../services/errors.js";
@@ -192,7 +193,7 @@ builder.mutationFields((t) => ({
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: CheckAccessInput, required: true }) },
     errors: errors("CheckAccessResult"),
     resolve: async (_root, { virtualKey, input }, ctx) => ({
-      ...(await checkAccess(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory })),
+      ...(await measureEnforcement("check", () => checkAccess(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory }), checkDecision)),
       now: ctx.now(),
     }),
   }),
@@ -201,7 +202,8 @@ builder.mutationFields((t) => ({
     description: "Post-response accounting at every level of the chain; idempotent per requestId.",
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: RecordUsageInput, required: true }) },
     errors: errors("RecordUsageResult"),
-    resolve: (_root, { virtualKey, input }, ctx) => recordUsage(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory }),
+    resolve: (_root, { virtualKey, input }, ctx) =>
+      measureEnforcement("record", () => recordUsage(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory }), usageDecision),
   }),
 }));
 
