@@ -1,5 +1,5 @@
 /** DomainError → HTTP status and Bifrost's error envelope (Part 1 §2). One table, used by every route. */
-import { AccessDeniedError, ConflictError, DomainError } from "../services/errors.js";
+import { AccessDeniedError, ConflictError, DomainError, RequestIdConflictError } from "../services/errors.js";
 
 export function errorBody(status: number, message: string) {
   return { is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} };
@@ -25,6 +25,7 @@ export function decisionResponse(err: AccessDeniedError): Response {
 /** Maps a thrown error to a response; unknown errors are a generic 500 (never raw DB text). */
 export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
   if (err instanceof AccessDeniedError) return decisionResponse(err);
+  if (err instanceof RequestIdConflictError) return Response.json({ type: "request_id_conflict", ...errorBody(409, err.message) }, { status: 409 });
   if (err instanceof ConflictError && err.kind === "duplicate_model_config") return errorResponse(409, err.message);
   if (err instanceof DomainError && statusByCode[err.code]) return errorResponse(statusByCode[err.code]!, err.message);
   onUnexpected(err);

@@ -7,7 +7,7 @@ import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
-import { alignBudgets, updateLimits } from "./limit-updates.js";
+import { alignLimits, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
 import { listPageByIds, parsePage, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
@@ -114,7 +114,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
       if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
       if (Object.keys(data).length) await tx.customer.update({ where: { id }, data });
       const aligned = v.calendarAligned ?? current.calendarAligned;
-      if (aligned !== current.calendarAligned) await alignBudgets(tx, { customerId: id }, aligned, now);
+      if (aligned !== current.calendarAligned) await alignLimits(tx, { customerId: id }, aligned, now);
       await updateLimits(tx, { owner: { customerId: id }, label: "customer", aligned }, v, { rateLimitMode: "replace", now });
     })
     .catch(updateFailure("Failed to update customer: "));

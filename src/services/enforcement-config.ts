@@ -230,6 +230,16 @@ export async function routeConfig(provider: string, model: string): Promise<Vers
   });
 }
 
+/** Budget and rate-limit refs by id (rows since deleted are left out): the levels a reservation holds. */
+export async function limitRefs(budgetIds: string[], rateLimitIds: string[]): Promise<Pick<Limits, "budgets"> & { rateLimits: RateLimitRef[] }> {
+  const [budgets, rateLimits] = await Promise.all([
+    budgetIds.length ? db.budget.findMany({ where: { id: { in: budgetIds } }, orderBy: { id: "asc" }, ...budgetSelect }) : [],
+    rateLimitIds.length ? db.rateLimit.findMany({ where: { id: { in: rateLimitIds } }, orderBy: { id: "asc" }, ...rateLimitSelect }) : [],
+  ]);
+  const level = "virtual_key" as const;
+  return { budgets: budgets.map((b) => ({ ...b, level, name: "VK" })), rateLimits: rateLimits.map((r) => ({ ...r, level, name: "VK" })) };
+}
+
 /** Test and benchmark hook: how many entries are cached, and at which version. */
 export function configCacheState(): { version: string | null; keys: number; routes: number } {
   return { version: cachedVersion, keys: keys.size, routes: routes.size };

@@ -27,10 +27,13 @@ export const OVERRIDE_ON_RESET = `
 const CHECK_SQL = `
 WITH ver AS (SELECT "version" AS v FROM "ConfigVersion" WHERE "id" = 1),
 req AS (SELECT * FROM unnest($15::text[], $16::numeric[], $17::bigint[]) WITH ORDINALITY AS q(rid, cost, tok, ord)),
-new AS (
-  SELECT q.* FROM req q
-  WHERE NOT EXISTS (SELECT 1 FROM "Reservation" r WHERE r."requestId" = q.rid)
-    AND NOT EXISTS (SELECT 1 FROM "UsageRecord" u WHERE u."requestId" = q.rid)),
+seen AS (
+  SELECT q.rid, bool_and(r."keyHash" IS NOT DISTINCT FROM $18::text AND r."provider" = $12 AND r."model" = $13) AS same
+  FROM req q JOIN (
+    SELECT "requestId", "keyHash", "provider", "model" FROM "Reservation" WHERE "requestId" = ANY($15::text[])
+    UNION ALL SELECT "requestId", NULL, NULL, NULL FROM "UsageRecord" WHERE "requestId" = ANY($15::text[])) r ON r."requestId" = q.rid
+  GROUP BY q.rid),
+new AS (SELECT q.* FROM req q WHERE q.rid NOT IN (SELECT rid FROM seen)),
 cand AS (
   SELECT rid, cost, tok, ord, (count(*) OVER w) - 1 AS k, (sum(cost) OVER w) - cost AS cbefore, (sum(tok) OVER w) - tok AS tbefore
   FROM new WINDOW w AS (ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
@@ -41,7 +44,8 @@ bl AS (
       WHEN (b."lastReset" < bin.thr) IS TRUE AND b."overrideMode" = 'cycles' AND b."overrideCyclesRemaining" <= 1 THEN 0
       ELSE b."overrideAmount" END AS lim,
     CASE WHEN (b."lastReset" < bin.thr) IS TRUE THEN 0 ELSE b."currentUsage" END AS used,
-    CASE WHEN (b."lastReset" < bin.thr) IS TRUE THEN bin.nrs ELSE b."lastReset" END AS epoch
+    CASE WHEN (b."lastReset" < bin.thr) IS TRUE THEN bin.nrs ELSE b."lastReset" END AS epoch,
+    b."generation" + CASE WHEN (b."lastReset" < bin.thr) IS TRUE THEN 1 ELSE 0 END AS gen
   FROM "Budget" b JOIN bin ON bin.id = b."id"
   ORDER BY b."id" FOR UPDATE OF b),
 rin AS (SELECT * FROM unnest($5::uuid[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[]) AS t(id, tthr, tnrs, rthr, rnrs)),
@@ -49,8 +53,10 @@ rl AS (
   SELECT r."id", r."tokenMaxLimit" AS tlim, r."requestMaxLimit" AS rlim,
     CASE WHEN (r."tokenLastReset" < rin.tthr) IS TRUE THEN 0 ELSE r."tokenCurrentUsage" END AS tused,
     CASE WHEN (r."tokenLastReset" < rin.tthr) IS TRUE THEN rin.tnrs ELSE r."tokenLastReset" END AS tepoch,
+    r."tokenGeneration" + CASE WHEN (r."tokenLastReset" < rin.tthr) IS TRUE THEN 1 ELSE 0 END AS tgen,
     CASE WHEN (r."requestLastReset" < rin.rthr) IS TRUE THEN 0 ELSE r."requestCurrentUsage" END AS rused,
-    CASE WHEN (r."requestLastReset" < rin.rthr) IS TRUE THEN rin.rnrs ELSE r."requestLastReset" END AS repoch
+    CASE WHEN (r."requestLastReset" < rin.rthr) IS TRUE THEN rin.rnrs ELSE r."requestLastReset" END AS repoch,
+    r."requestGeneration" + CASE WHEN (r."requestLastReset" < rin.rthr) IS TRUE THEN 1 ELSE 0 END AS rgen
   FROM "RateLimit" r JOIN rin ON rin.id = r."id"
   WHERE (SELECT count(*) FROM bl) >= 0
   ORDER BY r."id" FOR UPDATE OF r),
@@ -63,26 +69,27 @@ adm AS (
     AND NOT EXISTS (SELECT 1 FROM rl WHERE rl.tused + c.tbefore >= rl.tlim OR rl.rused + c.k >= rl.rlim)),
 tot AS (SELECT COALESCE(sum(cost), 0) AS c, COALESCE(sum(tok), 0) AS t, count(*) AS n FROM adm),
 ub AS (
-  UPDATE "Budget" b SET "currentUsage" = bl.used + tot.c, "lastReset" = bl.epoch,${OVERRIDE_ON_RESET}
+  UPDATE "Budget" b SET "currentUsage" = bl.used + tot.c, "lastReset" = bl.epoch, "generation" = bl.gen,${OVERRIDE_ON_RESET}
   FROM bl, tot WHERE b."id" = bl."id" AND tot.n > 0 RETURNING 1),
 ur AS (
-  UPDATE "RateLimit" r SET "tokenCurrentUsage" = rl.tused + tot.t, "tokenLastReset" = rl.tepoch,
-    "requestCurrentUsage" = rl.rused + tot.n, "requestLastReset" = rl.repoch
+  UPDATE "RateLimit" r SET "tokenCurrentUsage" = rl.tused + tot.t, "tokenLastReset" = rl.tepoch, "tokenGeneration" = rl.tgen,
+    "requestCurrentUsage" = rl.rused + tot.n, "requestLastReset" = rl.repoch, "requestGeneration" = rl.rgen
   FROM rl, tot WHERE r."id" = rl."id" AND tot.n > 0 RETURNING 1),
 arr AS (
   SELECT COALESCE((SELECT array_agg(id::text ORDER BY id) FROM bl), '{}') AS bids,
-    COALESCE((SELECT array_agg(${epochMs("epoch")} ORDER BY id) FROM bl), '{}') AS beps,
+    COALESCE((SELECT array_agg(gen ORDER BY id) FROM bl), '{}') AS bgens,
     COALESCE((SELECT array_agg(id::text ORDER BY id) FROM rl), '{}') AS rids,
-    COALESCE((SELECT array_agg(${epochMs("tepoch")} ORDER BY id) FROM rl), '{}') AS teps,
-    COALESCE((SELECT array_agg(${epochMs("repoch")} ORDER BY id) FROM rl), '{}') AS reps),
+    COALESCE((SELECT array_agg(tgen ORDER BY id) FROM rl), '{}') AS tgens,
+    COALESCE((SELECT array_agg(rgen ORDER BY id) FROM rl), '{}') AS rgens),
 ins AS (
-  INSERT INTO "Reservation" ("requestId", "virtualKeyId", "provider", "model", "cost", "tokens",
-    "budgetIds", "budgetEpochs", "rateLimitIds", "tokenEpochs", "requestEpochs", "expiresAt")
-  SELECT adm.rid, $11::uuid, $12, $13, adm.cost, adm.tok, arr.bids, arr.beps, arr.rids, arr.teps, arr.reps, $14::timestamptz
+  INSERT INTO "Reservation" ("requestId", "virtualKeyId", "keyHash", "provider", "model", "cost", "tokens",
+    "budgetIds", "budgetGenerations", "rateLimitIds", "tokenGenerations", "requestGenerations", "expiresAt")
+  SELECT adm.rid, $11::uuid, $18::text, $12, $13, adm.cost, adm.tok, arr.bids, arr.bgens, arr.rids, arr.tgens, arr.rgens, $14::timestamptz
   FROM adm, arr ORDER BY adm.rid RETURNING "requestId"),
 head AS (
   SELECT st.fresh, (SELECT v FROM ver)::text AS version,
-    (SELECT array_agg(CASE WHEN q.rid IN (SELECT "requestId" FROM ins) THEN 'a' WHEN q.rid IN (SELECT rid FROM new) THEN 'x' ELSE 'd' END ORDER BY q.ord) FROM req q) AS statuses
+    (SELECT array_agg(CASE WHEN q.rid IN (SELECT "requestId" FROM ins) THEN 'a' WHEN q.rid IN (SELECT rid FROM new) THEN 'x'
+      WHEN q.rid IN (SELECT rid FROM seen WHERE same) THEN 'd' ELSE 'c' END ORDER BY q.ord) FROM req q) AS statuses
   FROM st),
 lim AS (
   SELECT 'b' AS kind, id::text AS id, used::text AS used, lim::text AS lim, used + tot.c >= lim AS over, (used + tot.c)::text AS fused, ${ms("epoch")} AS epoch,
@@ -124,8 +131,12 @@ export interface RateLimitState {
   requestLastReset: Date;
 }
 
-/** Per request: admitted (reserved), duplicate (a reservation or record with its id exists), or not admitted. */
-export type CheckStatus = "admitted" | "duplicate" | "denied";
+/**
+ * Per request: admitted (reserved); duplicate (this key already holds a reservation with this id for the same
+ * provider and model: the retry repeats the allow, no new hold); conflict (the id is reserved by another key or
+ * for another provider/model, or already recorded); or not admitted.
+ */
+export type CheckStatus = "admitted" | "duplicate" | "conflict" | "denied";
 
 export interface BatchOutcome {
   /** The statement saw the caller's configuration version and every row it was given. */
@@ -150,6 +161,8 @@ export interface ChainParams {
   /** False: decide only, write nothing. */
   reserve: boolean;
   virtualKeyId: string | null;
+  /** SHA-256 of the presented key value (null: no key): the request's identity is (key, request id). */
+  keyHash: string | null;
   provider: string;
   model: string;
   now: Date;
@@ -186,11 +199,11 @@ export function chainArrays(budgets: BudgetRef[], rateLimits: RateLimitRef[], no
 
 /** Batch key: requests with equal keys have identical chain parameters. */
 export function chainKey(c: ChainParams): string {
-  return [c.version, c.reserve ? "r" : "d", c.virtualKeyId ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
+  return [c.version, c.reserve ? "r" : "d", c.virtualKeyId ?? "-", c.keyHash ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
 }
 
 type Row = Record<string, string | boolean | string[] | null>;
-const STATUS = { a: "admitted", d: "duplicate", x: "denied" } as const;
+const STATUS = { a: "admitted", d: "duplicate", c: "conflict", x: "denied" } as const;
 
 /** Runs the check statement for one batch (all requests share `chain`). */
 export async function runCheckBatch(chain: ChainParams, requests: Omit<CheckRequest, "chain">[]): Promise<BatchOutcome> {
@@ -199,8 +212,9 @@ export async function runCheckBatch(chain: ChainParams, requests: Omit<CheckRequ
     [
       chain.version, ...chainArrays(chain.budgets, chain.rateLimits, chain.now), chain.reserve, chain.virtualKeyId, chain.provider, chain.model,
       chain.expiresAt.toISOString(), requests.map((r) => r.requestId), requests.map((r) => r.cost), requests.map((r) => r.tokens),
+      chain.keyHash,
     ],
-    "gov_check_v2",
+    "gov_check_v3",
   );
   const head = rows[0]!;
   const byId = new Map(rows.filter((r) => r.id !== null).map((r) => [`${r.kind}:${r.id}`, r]));

@@ -13,7 +13,7 @@ import type { RequestContext } from "../context.js";
 import { keyConfig, invalidateConfig, routeConfig, type KeyConfig, type KeyRef, type ProviderConfigEntry, type RouteConfig } from "./enforcement-config.js";
 import { allowedKeys, assertKeyAllows, chainLimits, firstDenial, hashKey, providerCandidates, providerSpecific } from "./enforcement-rules.js";
 import { runCheck, type BudgetState, type CheckOutcome, type RateLimitState } from "./enforcement-sql.js";
-import { AccessDeniedError, UnavailableError, ValidationError } from "./errors.js";
+import { AccessDeniedError, RequestIdConflictError, UnavailableError, ValidationError } from "./errors.js";
 import { enforcementOptions, maybeSweep } from "./reservations.js";
 import { fail, parseInput } from "./validation.js";
 
@@ -97,10 +97,11 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
   if (presented === undefined && options.vkMandatory) {
     throw new AccessDeniedError("virtual_key_required", "virtual key is missing in headers and is mandatory.");
   }
+  const keyHash = presented === undefined ? null : hashKey(presented);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const key = presented === undefined ? null : await keyConfig(hashKey(presented));
+    const key = keyHash === null ? null : await keyConfig(keyHash);
     try {
-      const result = await attemptCheck(key, presented !== undefined, target, amounts, requestId, now);
+      const result = await attemptCheck(key, keyHash, target, amounts, requestId, now);
       if (result) return result;
       invalidateConfig();
     } catch (err) {
@@ -117,13 +118,14 @@ type Amounts = { cost: number; tokens: number };
 /** One pass with the configuration as cached; null when the statement saw newer configuration. */
 async function attemptCheck(
   key: { value: KeyConfig | null; version: string } | null,
-  keyPresented: boolean,
+  keyHash: string | null,
   target: { provider: string | undefined; model: string },
   amounts: Amounts,
   requestId: string,
   now: Date,
 ): Promise<CheckResult | null> {
   const vk = key?.value ?? null;
+  const keyPresented = keyHash !== null;
   const providers = target.provider ? [target.provider] : vk ? providerCandidates(vk, target.model) : [];
   if (providers.length === 0) {
     if (keyPresented && !vk) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
@@ -143,12 +145,14 @@ async function attemptCheck(
       pc = vk ? assertKeyAllows(vk, provider, target.model) : undefined;
     } catch (denied) {
       // Provider- and model-level governance is checked before the key (§3.2): decide it without reserving.
-      const dry = await decide(route, null, undefined, provider, target.model, amounts, requestId, version, now, false);
+      const dry = await decide(route, null, undefined, keyHash, provider, target.model, amounts, requestId, version, now, false);
       if (!dry.fresh) return null;
+      if (dry.status === "conflict") throw new RequestIdConflictError();
       throw firstDenial(dry.budgets, dry.rateLimits) ?? denied;
     }
-    const outcome = await decide(route, vk, pc, provider, target.model, amounts, requestId, version, now, true);
+    const outcome = await decide(route, vk, pc, keyHash, provider, target.model, amounts, requestId, version, now, true);
     if (!outcome.fresh) return null;
+    if (outcome.status === "conflict") throw new RequestIdConflictError();
     if (outcome.status !== "denied") return allowed(outcome, vk, pc, route, provider, target.model, amounts, requestId, now);
     const denial = firstDenial(outcome.budgets, outcome.rateLimits);
     if (!denial) return null; // passed but not applied: only a concurrent configuration change does that
@@ -162,6 +166,7 @@ function decide(
   route: RouteConfig,
   vk: KeyConfig | null,
   pc: ProviderConfigEntry | undefined,
+  keyHash: string | null,
   provider: string,
   model: string,
   amounts: Amounts,
@@ -178,6 +183,7 @@ function decide(
       rateLimits: chain.flatMap((l) => (l.rateLimit ? [l.rateLimit] : [])),
       reserve,
       virtualKeyId: vk?.id ?? null,
+      keyHash,
       provider,
       model,
       now,

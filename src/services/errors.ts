@@ -108,3 +108,13 @@ export class UnavailableError extends DomainError {
     super("UNAVAILABLE", message);
   }
 }
+
+/**
+ * A request id already belongs to another request: reserved by another key or for another provider/model, or
+ * already recorded (a check), or reserved/recorded by another key (a record). Nothing was charged or changed.
+ */
+export class RequestIdConflictError extends DomainError {
+  constructor(message = "request_id is already used by another request") {
+    super("REQUEST_ID_CONFLICT", message);
+  }
+}

@@ -196,7 +196,7 @@ async function applyRateLimitPlan(tx: Tx, o: LimitOwner, plan: RateLimitPlan, no
     return;
   }
   if (!o.rateLimit) {
-    await tx.rateLimit.create({ data: { ...newRateLimitData(plan.values, now), ...o.owner } });
+    await tx.rateLimit.create({ data: { ...newRateLimitData(plan.values, now, o.aligned), ...o.owner } });
     return;
   }
   const v = plan.values;
@@ -235,22 +235,39 @@ export async function updateLimits(tx: Tx, target: LimitTarget, changes: LimitCh
       : ({ kind: "keep" } as const),
   }));
   if (plans.budget) await applyBudgetPlan(tx, o, plans.budget, opts.now);
-  if (changes.resetBudgetUsage) await tx.budget.updateMany({ where: o.owner, data: { currentUsage: 0 } });
+  // A reset starts a new generation: holds taken before it are not given back into the new window.
+  if (changes.resetBudgetUsage) await tx.budget.updateMany({ where: o.owner, data: { currentUsage: 0, generation: { increment: 1 } } });
   await applyRateLimitPlan(tx, o, plans.rateLimit, opts.now);
 }
 
 /**
- * The owner's calendar_aligned flag changed: its budgets follow. Switched on, each budget keeps its
- * usage and adopts the current calendar period (last_reset = period start, UTC; Part 1 §11); switched
- * off, last_reset stays and the window rolls from there. Call before updateLimits.
+ * The owner's calendar_aligned flag changed: its budgets and rate limits follow (spec §3.5 CURRENT). Switched
+ * on, each window keeps its usage and adopts the current calendar period (last_reset = period start, UTC;
+ * Part 1 §11) — the same generation, so holds in flight are still given back; switched off, last_reset stays
+ * and the window rolls from there. Call before updateLimits.
  */
-export async function alignBudgets(tx: Tx, where: Prisma.BudgetWhereInput, aligned: boolean, now: Date): Promise<void> {
+export async function alignLimits(tx: Tx, where: Prisma.BudgetWhereInput & Prisma.RateLimitWhereInput, aligned: boolean, now: Date): Promise<void> {
   if (!aligned) {
     await tx.budget.updateMany({ where: { AND: [where, { calendarAligned: true }] }, data: { calendarAligned: false } });
+    await tx.rateLimit.updateMany({ where: { AND: [where, { calendarAligned: true }] }, data: { calendarAligned: false } });
     return;
   }
   const rows = await tx.budget.findMany({ where: { AND: [where, { calendarAligned: false }] }, select: { id: true, resetDuration: true } });
   for (const b of rows) {
     await tx.budget.update({ where: { id: b.id }, data: { calendarAligned: true, lastReset: alignLastReset(b.resetDuration, now) } });
+  }
+  const limits = await tx.rateLimit.findMany({
+    where: { AND: [where, { calendarAligned: false }] },
+    select: { id: true, tokenResetDuration: true, tokenLastReset: true, requestResetDuration: true, requestLastReset: true },
+  });
+  for (const r of limits) {
+    await tx.rateLimit.update({
+      where: { id: r.id },
+      data: {
+        calendarAligned: true,
+        tokenLastReset: r.tokenResetDuration ? alignLastReset(r.tokenResetDuration, now) : r.tokenLastReset,
+        requestLastReset: r.requestResetDuration ? alignLastReset(r.requestResetDuration, now) : r.requestLastReset,
+      },
+    });
   }
 }

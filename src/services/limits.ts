@@ -27,15 +27,21 @@ export function newBudgetData(b: BudgetInput, ownerAligned: boolean, now: Date) 
   };
 }
 
-/** Column values of a new rate limit (absent fields are null: never blocks on that window). */
-export function newRateLimitData(r: RateLimitInput, now: Date) {
+/**
+ * Column values of a new rate limit (absent fields are null: never blocks on that window). The owner's
+ * calendar_aligned flag applies to its rate limits too (spec §3.5 CURRENT): aligned windows start at the
+ * current period.
+ */
+export function newRateLimitData(r: RateLimitInput, now: Date, ownerAligned = false) {
+  const start = (duration: string | null | undefined) => (ownerAligned && duration ? alignLastReset(duration, now) : now);
   return {
     tokenMaxLimit: r.tokenMaxLimit == null ? null : BigInt(r.tokenMaxLimit),
     tokenResetDuration: r.tokenResetDuration ?? null,
-    tokenLastReset: now,
+    tokenLastReset: start(r.tokenResetDuration),
     requestMaxLimit: r.requestMaxLimit == null ? null : BigInt(r.requestMaxLimit),
     requestResetDuration: r.requestResetDuration ?? null,
-    requestLastReset: now,
+    requestLastReset: start(r.requestResetDuration),
+    calendarAligned: ownerAligned,
   };
 }
 
@@ -55,7 +61,7 @@ export async function createLimits(
   if (budgets.length > 0) {
     await tx.budget.createMany({ data: budgets.map((b) => ({ ...newBudgetData(b, ownerAligned, now), ...owner })) });
   }
-  if (rateLimit) await tx.rateLimit.create({ data: { ...newRateLimitData(rateLimit, now), ...owner } });
+  if (rateLimit) await tx.rateLimit.create({ data: { ...newRateLimitData(rateLimit, now, ownerAligned), ...owner } });
 }
 
 /** An owner's budgets, shortest window first (an owner has at most one budget per window). */

@@ -7,7 +7,7 @@ import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError, ValidationError } from "./errors.js";
-import { alignBudgets, updateLimits } from "./limit-updates.js";
+import { alignLimits, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
 import { listPageByIds, parsePage, toPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
@@ -133,7 +133,7 @@ export async function updateTeam(ctx: RequestContext, id: string, input: unknown
       if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
       if (Object.keys(data).length) await tx.team.update({ where: { id }, data });
       const aligned = v.calendarAligned ?? current.calendarAligned;
-      if (aligned !== current.calendarAligned) await alignBudgets(tx, { teamId: id }, aligned, now);
+      if (aligned !== current.calendarAligned) await alignLimits(tx, { teamId: id }, aligned, now);
       await updateLimits(tx, { owner: { teamId: id }, label: "team", aligned }, v, { rateLimitMode: "replace", now });
     })
     .catch(updateFailure("Failed to update team: "));

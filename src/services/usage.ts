@@ -4,17 +4,20 @@
  * chain — provider, model configs (model+provider, then model-only), the key's provider config for the
  * provider actually used, the key, its team and its customer (through the team or directly) — atomically,
  * resetting expired windows in the same statement, and settles the check's reservation. Idempotent per
- * `request_id`: recording it again (even concurrently, on another instance) charges nothing. A failed call
- * (`success: false`) charges nothing but releases its reservation.
+ * (virtual key, `request_id`): recording it again (even concurrently, on another instance) charges nothing;
+ * another key's use of the id is a conflict (409). A failed call (`success: false`) pays the tokens and cost
+ * it reports, not the request (§3.6). A record whose key was rotated or deleted since its check settles from
+ * the reservation's own levels (usage is never lost).
  */
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
-import { invalidateConfig, keyConfig, routeConfig } from "./enforcement-config.js";
+import { db } from "../db/client.js";
+import { invalidateConfig, keyConfig, limitRefs, readConfigVersion, routeConfig } from "./enforcement-config.js";
 import { isRetryable, resolveTarget } from "./enforcement.js";
 import { chainLimits, hashKey, providerConfigFor } from "./enforcement-rules.js";
-import { AccessDeniedError, UnavailableError } from "./errors.js";
+import { AccessDeniedError, RequestIdConflictError, UnavailableError } from "./errors.js";
 import { maybeSweep } from "./reservations.js";
-import { runRecord } from "./usage-sql.js";
+import { runRecord, type RecordChain } from "./usage-sql.js";
 import { fail, parseInput } from "./validation.js";
 
 export const usageSchema = z
@@ -39,7 +42,7 @@ export interface UsageResult {
   recorded: boolean;
   /** A reservation from the check was found and settled (or released, for a failed call). */
   settledReservation: boolean;
-  /** What was charged to every level (0 for a failed call or a duplicate). */
+  /** What was charged to every level (no request for a failed call; nothing for a duplicate). */
   charged: { cost: number; tokens: number; requests: number };
   /** How many budget and rate-limit rows were updated. */
   budgetsUpdated: number;
@@ -48,9 +51,25 @@ export interface UsageResult {
 
 const MAX_ATTEMPTS = 5;
 
+type Chain = Pick<RecordChain, "version" | "budgets" | "rateLimits" | "virtualKeyId">;
+
+/**
+ * The levels a record charges when the presented key no longer resolves (rotated or deleted since its check):
+ * the reservation's own levels that still exist, if that key (same value hash) holds it. Null: no
+ * reservation; a RequestIdConflictError when another key holds it.
+ */
+async function reservedChain(requestId: string, keyHash: string | null): Promise<Chain | null> {
+  const held = await db.reservation.findUnique({ where: { requestId }, select: { keyHash: true, virtualKeyId: true, budgetIds: true, rateLimitIds: true } });
+  if (!held) return null;
+  if (held.keyHash !== keyHash) throw new RequestIdConflictError();
+  const [version, refs] = await Promise.all([readConfigVersion(), limitRefs(held.budgetIds, held.rateLimitIds)]);
+  return { version, ...refs, virtualKeyId: held.virtualKeyId };
+}
+
 /**
  * Records the usage of one request for the key presented (plain value, never stored). Throws
- * AccessDeniedError `virtual_key_required` (mandatory mode, no key) or `virtual_key_not_found`.
+ * AccessDeniedError `virtual_key_required` (mandatory mode, no key) or `virtual_key_not_found` (an unknown
+ * key with no reservation for the id), RequestIdConflictError when another key reserved or recorded the id.
  */
 export async function recordUsage(ctx: RequestContext, presented: string | undefined, input: unknown, options: { vkMandatory: boolean }): Promise<UsageResult> {
   const v = parseInput(usageSchema, input);
@@ -61,29 +80,39 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
   }
   const target = resolveTarget(v.provider, v.model!.trim()) as { provider: string; model: string };
   const success = v.success ?? true;
-  const charge = success ? { cost: v.cost ?? 0, tokens: v.tokens ?? 0, requests: 1 as const } : { cost: 0, tokens: 0, requests: 0 as const };
+  // Spec §3.6: a failed or cancelled call pays the tokens and cost it reports; only the request counter is exempt.
+  const charge = { cost: v.cost ?? 0, tokens: v.tokens ?? 0, requests: success ? (1 as const) : (0 as const) };
+  const keyHash = presented === undefined ? null : hashKey(presented);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const key = presented === undefined ? null : await keyConfig(hashKey(presented));
-    if (key && !key.value) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
-    const route = await routeConfig(target.provider, target.model);
-    if (key && key.version !== route.version) {
-      invalidateConfig();
-      continue;
+    const key = keyHash === null ? null : await keyConfig(keyHash);
+    let chain: Chain;
+    if (key && !key.value) {
+      const held = await reservedChain(v.requestId!, keyHash);
+      if (!held) {
+        const prior = await db.usageRecord.findUnique({ where: { requestId: v.requestId! }, select: { keyHash: true } });
+        if (prior?.keyHash === keyHash) return duplicate(v.requestId!);
+        throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
+      }
+      chain = held;
+    } else {
+      const route = await routeConfig(target.provider, target.model);
+      if (key && key.version !== route.version) {
+        invalidateConfig();
+        continue;
+      }
+      const vk = key?.value ?? null;
+      const levels = chainLimits(route.value, vk, vk ? providerConfigFor(vk, target.provider) ?? undefined : undefined);
+      chain = {
+        version: route.version,
+        budgets: levels.flatMap((l) => l.budgets),
+        rateLimits: levels.flatMap((l) => (l.rateLimit ? [l.rateLimit] : [])),
+        virtualKeyId: vk?.id ?? null,
+      };
     }
-    const vk = key?.value ?? null;
-    const chain = chainLimits(route.value, vk, vk ? providerConfigFor(vk, target.provider) ?? undefined : undefined);
     let outcome;
     try {
       outcome = await runRecord({
-        chain: {
-          version: route.version,
-          budgets: chain.flatMap((l) => l.budgets),
-          rateLimits: chain.flatMap((l) => (l.rateLimit ? [l.rateLimit] : [])),
-          virtualKeyId: vk?.id ?? null,
-          provider: target.provider,
-          model: target.model,
-          now,
-        },
+        chain: { ...chain, keyHash, provider: target.provider, model: target.model, now },
         requestId: v.requestId!,
         cost: String(charge.cost),
         tokens: String(charge.tokens),
@@ -100,14 +129,26 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
       invalidateConfig();
       continue;
     }
+    if (outcome.status === "conflict") throw new RequestIdConflictError();
+    if (outcome.status === "retry") continue;
+    if (outcome.status === "duplicate") return duplicate(v.requestId!);
     return {
       requestId: v.requestId!,
-      recorded: outcome.inserted,
+      recorded: true,
       settledReservation: outcome.settled,
-      charged: outcome.inserted ? charge : { cost: 0, tokens: 0, requests: 0 },
+      charged: charge,
       budgetsUpdated: outcome.budgets,
       rateLimitsUpdated: outcome.rateLimits,
     };
   }
   throw new UnavailableError("governance configuration is changing; retry the record");
 }
+
+const duplicate = (requestId: string): UsageResult => ({
+  requestId,
+  recorded: false,
+  settledReservation: false,
+  charged: { cost: 0, tokens: 0, requests: 0 },
+  budgetsUpdated: 0,
+  rateLimitsUpdated: 0,
+});

@@ -9,7 +9,7 @@ import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
-import { alignBudgets, updateLimits } from "./limit-updates.js";
+import { alignLimits, updateLimits } from "./limit-updates.js";
 import type { VirtualKeyRow } from "./shapes.js";
 import { assertCustomerExists } from "./teams.js";
 import {
@@ -101,7 +101,7 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
       await updateKeyRow(tx, id, v);
       const aligned = v.calendarAligned ?? current.calendarAligned;
       if (aligned !== current.calendarAligned) {
-        await alignBudgets(tx, { OR: [{ virtualKeyId: id }, { providerConfig: { virtualKeyId: id } }] }, aligned, now);
+        await alignLimits(tx, { OR: [{ virtualKeyId: id }, { providerConfig: { virtualKeyId: id } }] }, aligned, now);
       }
       await updateLimits(tx, { owner: { virtualKeyId: id }, label: "virtual key", aligned }, v, { rateLimitMode: "merge", now });
       if (v.providerConfigs) await reconcileProviderConfigs(tx, { id, calendarAligned: aligned }, v.providerConfigs, now);

@@ -258,7 +258,7 @@ describe("check: reservation and headroom", () => {
     expect(reservation.rateLimitIds).toHaveLength(2);
   });
 
-  it("a repeated request_id reserves once and is still allowed", async () => {
+  it("a retried request_id reserves once; after its record it is a 409 conflict", async () => {
     const { key, vkId } = await createKey({ rate_limit: { request_max_limit: 1, request_reset_duration: "1h" } });
     const id = unique("req");
     expect((await check(key, { ...openai(), request_id: id })).body.reservation).toMatchObject({ requests: 1 });
@@ -267,6 +267,8 @@ describe("check: reservation and headroom", () => {
     expect(again.body.reservation).toBeNull();
     expect((await counters({ virtualKeyId: vkId })).requests).toBe(1);
     expect((await check(key, openai())).body.type).toBe("request_limited");
+    await record(key, { ...openai(), request_id: id });
+    expect((await check(key, { ...openai(), request_id: id })).body.type).toBe("request_id_conflict");
   });
 
   it("rejects bad bodies with 400", async () => {

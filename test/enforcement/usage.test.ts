@@ -91,10 +91,10 @@ describe("usage: accounting", () => {
     expect(await db.reservation.findUnique({ where: { requestId: ok.body.request_id } })).toBeNull();
     const usage = await db.usageRecord.findUniqueOrThrow({ where: { requestId: ok.body.request_id } });
     expect([Number(usage.reservedCost), usage.reservedTokens]).toEqual([0.5, 500n]);
-    // A failed call charges nothing and gives the reservation back.
+    // A failed call pays the cost and tokens it reports, not the request (spec §3.6), and gives the reservation back.
     const failed = await record(c.key, { ...openai, request_id: other.body.request_id, cost: 0.3, tokens: 50, success: false });
-    expect(failed.body).toMatchObject({ recorded: true, settled_reservation: true, charged: { cost: 0, tokens: 0, requests: 0 } });
-    expect(await counters({ virtualKeyId: c.vkId })).toEqual({ budgets: { "1d": 0.2 }, tokens: 120, requests: 1 });
+    expect(failed.body).toMatchObject({ recorded: true, settled_reservation: true, charged: { cost: 0.3, tokens: 50, requests: 0 } });
+    expect(await counters({ virtualKeyId: c.vkId })).toEqual({ budgets: { "1d": 0.5 }, tokens: 170, requests: 1 });
     expect(await db.usageRecord.findUniqueOrThrow({ where: { requestId: other.body.request_id } })).toMatchObject({ success: false, tokens: 50n });
   });
 
