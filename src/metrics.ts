@@ -54,6 +54,7 @@ const enforcementDuration = new Histogram({
 function failureDecision(err: unknown): string {
   const e = err as { decision?: unknown; code?: unknown };
   if (typeof e?.decision === "string") return e.decision;
+  if (e?.code === "REQUEST_ID_CONFLICT") return "request_id_conflict";
   return e?.code === "VALIDATION" ? "invalid" : "error";
 }
 
