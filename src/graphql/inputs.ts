@@ -2,13 +2,15 @@
  * GraphQL sends `null` for an explicitly null optional field, while the services' strict schemas mean
  * "absent" by a missing key. Nulls are dropped, recursively (array items kept), except on the fields
  * where the services give null a meaning: clearing an owner (`teamId`, `customerId`), a provider
- * config's weight, one rate-limit window, a model config's provider (null = every provider), and the
+ * config's weight, a key's content-logging decision, a customer's email, one rate-limit window, a model config's provider (null = every provider), and the
  * provider-key / MCP-client settings that null removes.
  */
 const NULL_MEANS_CLEAR = new Set([
   "teamId",
   "customerId",
   "weight",
+  "disableContentLogging",
+  "email",
   "tokenMaxLimit",
   "tokenResetDuration",
   "requestMaxLimit",

@@ -31,6 +31,7 @@ export interface ListFilter {
   isActive?: boolean | null | undefined;
   provider?: string | null | undefined;
   overBudget?: boolean | null | undefined;
+  email?: string | null | undefined;
 }
 
 export interface KeysetPage {
@@ -90,6 +91,7 @@ function filters(entity: Entity, f: ListFilter): Prisma.Sql[] {
   if (f.customerId && entity === "VirtualKey") {
     where.push(Prisma.sql`(t."customerId" = ${f.customerId}::uuid OR t."teamId" IN (SELECT id FROM "Team" WHERE "customerId" = ${f.customerId}::uuid))`);
   }
+  if (f.email && entity === "Customer") where.push(Prisma.sql`t.email = ${f.email.trim().toLowerCase()}`);
   if (f.isActive != null && entity === "VirtualKey") where.push(Prisma.sql`t."isActive" = ${f.isActive}`);
   if (f.provider && entity === "VirtualKey") where.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProviderConfig" pc WHERE pc."virtualKeyId" = t.id AND pc.provider = ${f.provider})`);
   if (f.overBudget != null) {

@@ -23,11 +23,13 @@ function checkBody(r: CheckResult, now: Date) {
     ...(r.virtualKey ? { virtual_key: r.virtualKey } : {}),
     provider: r.provider,
     model: r.model,
+    disable_content_logging: r.disableContentLogging,
     provider_config: r.providerConfig && {
       id: r.providerConfig.id,
       provider: r.providerConfig.provider,
       weight: r.providerConfig.weight,
       allowed_models: r.providerConfig.allowedModels,
+      blacklisted_models: r.providerConfig.blacklistedModels,
       allow_all_keys: r.providerConfig.allowAllKeys,
     },
     allowed_keys: r.allowedKeys.map((k) => ({ key_id: k.keyId, name: k.name })),

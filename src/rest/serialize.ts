@@ -95,6 +95,7 @@ export function providerConfig(pc: ProviderConfigRow): Json {
     provider: pc.provider,
     weight: pc.weight,
     allowed_models: pc.allowedModels,
+    blacklisted_models: pc.blacklistedModels,
     allow_all_keys: pc.allowAllKeys,
     budget_id,
     rate_limit_id,
@@ -118,7 +119,7 @@ type CustomerSummary = Customer & { budgets: Budget[]; rateLimit: RateLimit | nu
 type TeamSummary = Team & { budgets: Budget[]; rateLimit: RateLimit | null };
 
 function customerBase(c: CustomerSummary): Json {
-  return { id: c.id, name: c.name, ...limits(c), calendar_aligned: c.calendarAligned };
+  return { id: c.id, name: c.name, email: c.email ?? undefined, ...limits(c), calendar_aligned: c.calendarAligned };
 }
 const stamps = (o: { configHash: string; createdAt: Date; updatedAt: Date }) => ({
   config_hash: o.configHash,
@@ -143,6 +144,7 @@ function virtualKeyCore(vk: VirtualKeyCoreRow, fullValue?: string): Json {
     ...limits(vk),
     calendar_aligned: vk.calendarAligned,
     allow_all_providers: vk.allowAllProviders,
+    disable_content_logging: vk.disableContentLogging ?? undefined,
     provider_configs: vk.providerConfigs.map(providerConfig),
     mcp_configs: vk.mcpConfigs.map(mcpConfig),
     ...stamps(vk),

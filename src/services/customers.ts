@@ -25,9 +25,20 @@ import {
   updateFailure,
 } from "./validation.js";
 
+/** Optional contact address: null or "" clears it on update. */
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .nullable()
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === null || v === "" ? null : v.toLowerCase()))
+  .refine((v) => v == null || z.email().safeParse(v).success, { message: "invalid email address" });
+
 export const createCustomerSchema = z
   .strictObject({
     name: z.string().optional(),
+    email,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
     rateLimit: rateLimitShape.optional(),
@@ -47,7 +58,7 @@ export async function createCustomer(ctx: RequestContext, input: unknown): Promi
   const now = ctx.now();
   const id = await db
     .$transaction(async (tx) => {
-      const c = await tx.customer.create({ data: { name: v.name!.trim(), calendarAligned: v.calendarAligned ?? false } });
+      const c = await tx.customer.create({ data: { name: v.name!.trim(), email: v.email ?? null, calendarAligned: v.calendarAligned ?? false } });
       await createLimits(tx, { customerId: c.id }, requestedBudgets(v), v.rateLimit, c.calendarAligned, now);
       return c.id;
     })
@@ -81,6 +92,7 @@ export async function listCustomers(_ctx: RequestContext, q: CustomerListQuery):
 export const updateCustomerSchema = z
   .strictObject({
     name: z.string().optional(),
+    email,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
     resetBudgetUsage: z.boolean().optional(),
@@ -112,6 +124,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
         data.name = name;
       }
       if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
+      if (v.email !== undefined) data.email = v.email;
       if (Object.keys(data).length) await tx.customer.update({ where: { id }, data });
       const aligned = v.calendarAligned ?? current.calendarAligned;
       if (aligned !== current.calendarAligned) await alignLimits(tx, { customerId: id }, aligned, now);

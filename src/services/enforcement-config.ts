@@ -9,6 +9,7 @@
 import { configCacheMetrics } from "../metrics.js";
 import { db } from "../db/client.js";
 import { compareDurations } from "../lib/duration.js";
+import { compileModelList, type ModelMatcher } from "../lib/model-patterns.js";
 
 /** Where a limit sits in Bifrost's hierarchy (spec §3.2 / §3.6). */
 export type Level = "provider" | "model_provider" | "model" | "provider_config" | "virtual_key" | "team" | "customer";
@@ -47,6 +48,10 @@ export interface ProviderConfigEntry {
   provider: string;
   weight: number | null;
   allowedModels: string[];
+  blacklistedModels: string[];
+  /** The two lists compiled once per cached configuration (regex entries as RE2 programs). */
+  allowed: ModelMatcher;
+  denied: ModelMatcher;
   allowAllKeys: boolean;
   keys: KeyRef[];
   limits: Limits;
@@ -57,6 +62,8 @@ export interface KeyConfig {
   name: string;
   isActive: boolean;
   allowAllProviders: boolean;
+  /** The key's own decision (null: inherit). */
+  disableContentLogging: boolean | null;
   teamId: string | null;
   /** The key's customer: its team's customer, or the one it is attached to directly. */
   customerId: string | null;
@@ -126,6 +133,7 @@ async function loadKey(valueHash: string): Promise<KeyConfig | null> {
       name: true,
       isActive: true,
       allowAllProviders: true,
+      disableContentLogging: true,
       teamId: true,
       customerId: true,
       ...limitSelect,
@@ -136,6 +144,7 @@ async function loadKey(valueHash: string): Promise<KeyConfig | null> {
           provider: true,
           weight: true,
           allowedModels: true,
+          blacklistedModels: true,
           allowAllKeys: true,
           ...limitSelect,
           keys: { orderBy: { providerKeyId: "asc" }, select: { providerKey: { select: { keyId: true, name: true, enabled: true } } } },
@@ -152,6 +161,7 @@ async function loadKey(valueHash: string): Promise<KeyConfig | null> {
     name: vk.name,
     isActive: vk.isActive,
     allowAllProviders: vk.allowAllProviders,
+    disableContentLogging: vk.disableContentLogging,
     teamId: vk.teamId,
     customerId: customer?.id ?? null,
     providerConfigs: vk.providerConfigs.map((pc) => ({
@@ -159,6 +169,9 @@ async function loadKey(valueHash: string): Promise<KeyConfig | null> {
       provider: pc.provider,
       weight: pc.weight,
       allowedModels: pc.allowedModels,
+      blacklistedModels: pc.blacklistedModels,
+      allowed: compileModelList(pc.allowedModels),
+      denied: compileModelList(pc.blacklistedModels),
       allowAllKeys: pc.allowAllKeys,
       keys: pc.keys.filter((k) => k.providerKey.enabled).map((k) => ({ keyId: k.providerKey.keyId, name: k.providerKey.name })),
       limits: limits("provider_config", pc.provider, pc.budgets, pc.rateLimit),

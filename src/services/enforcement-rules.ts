@@ -21,9 +21,12 @@ export function presentedKey(header: (name: string) => string | null | undefined
 
 export { hashKey };
 
-/** `["*"]` allows everything, `[]` nothing; otherwise exact names (a `provider/model` entry also matches). */
-export function modelAllowed(allowed: readonly string[], provider: string, model: string): boolean {
-  return allowed.some((m) => m === "*" || m === model || m === `${provider}/${model}`);
+/**
+ * A provider config permits a model when its allow-list matches it and its deny-list does not (`["*"]` = every
+ * model, `[]` = none; entries are exact names, `provider/model`, or `regex:` patterns: src/lib/model-patterns.ts).
+ */
+export function modelPermitted(pc: Pick<ProviderConfigEntry, "allowed" | "denied">, provider: string, model: string): boolean {
+  return pc.allowed.matches(provider, model) && !pc.denied.matches(provider, model);
 }
 
 /** The provider config a key uses for `provider`; undefined with allow_all_providers and no config; null: blocked. */
@@ -38,7 +41,7 @@ export function assertKeyAllows(key: KeyConfig, provider: string, model: string)
   if (!key.isActive) throw new AccessDeniedError("virtual_key_blocked", "Virtual key is inactive");
   const pc = providerConfigFor(key, provider);
   if (pc === null) throw new AccessDeniedError("provider_blocked", `Provider '${provider}' is not allowed for this virtual key`);
-  if (pc && !modelAllowed(pc.allowedModels, provider, model)) {
+  if (pc && !modelPermitted(pc, provider, model)) {
     throw new AccessDeniedError("model_blocked", `Model '${model}' is not allowed for this virtual key`);
   }
   return pc;
@@ -49,7 +52,7 @@ export function assertKeyAllows(key: KeyConfig, provider: string, model: string)
  * random order (null weight counts as 1; weight 0 only after every positive weight). `random` in [0, 1).
  */
 export function providerCandidates(key: KeyConfig, model: string, random: () => number = Math.random): string[] {
-  const pool = key.providerConfigs.filter((pc) => modelAllowed(pc.allowedModels, pc.provider, model));
+  const pool = key.providerConfigs.filter((pc) => modelPermitted(pc, pc.provider, model));
   const order: string[] = [];
   while (pool.length) {
     const weights = pool.map((pc) => Math.max(pc.weight ?? 1, 0));

@@ -57,6 +57,8 @@ export interface RateLimitHeadroom {
 export interface CheckResult {
   requestId: string;
   virtualKey: { id: string; name: string } | null;
+  /** Whether the gateway must not log content: the key's decision, false when it inherits (or no key). */
+  disableContentLogging: boolean;
   provider: string;
   model: string;
   providerConfig: ProviderConfigEntry | null;
@@ -215,6 +217,7 @@ function allowed(
   return {
     requestId,
     virtualKey: vk ? { id: vk.id, name: vk.name } : null,
+    disableContentLogging: vk?.disableContentLogging ?? false,
     provider,
     model,
     providerConfig: pc ?? null,

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { validateResetDuration } from "../lib/duration.js";
+import { patternProblem } from "../lib/model-patterns.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, ValidationError, type FieldIssue } from "./errors.js";
 
@@ -194,6 +195,14 @@ export function checkAllowList(ctx: z.core.$RefinementCtx, path: (string | numbe
     const k = v.toLowerCase();
     if (seen.has(k)) return fail(ctx, path, `invalid ${what}: duplicate value '${v}' in whitelist`);
     seen.add(k);
+  }
+}
+
+/** `regex:` entries of a model list must compile, be bounded and not be `regex:*`; the message names the entry. */
+export function checkModelPatterns(ctx: z.core.$RefinementCtx, path: (string | number)[], list: string[] | undefined, what: string): void {
+  for (const [i, entry] of (list ?? []).entries()) {
+    const problem = patternProblem(entry);
+    if (problem) return fail(ctx, [...path, i], `invalid ${what}: regex entry '${entry}' is not allowed: ${problem}`);
   }
 }
 

@@ -53,6 +53,7 @@ export async function reconcileProviderConfigs(tx: Tx, vk: ConfigOwner, list: Pr
     const provider = pc.provider!.trim();
     const data: Prisma.ProviderConfigUncheckedUpdateInput = { provider, weight: pc.weight ?? null };
     if (pc.allowedModels !== undefined) data.allowedModels = pc.allowedModels;
+    if (pc.blacklistedModels !== undefined) data.blacklistedModels = pc.blacklistedModels;
     if (pc.keyIds === undefined && provider !== row.provider && !row.allowAllKeys) {
       throw invalid(`key_ids is required when changing the provider of provider config ${row.id}`, ["providerConfigs", i, "keyIds"]);
     }

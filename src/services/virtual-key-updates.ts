@@ -42,6 +42,7 @@ export const updateVirtualKeySchema = z
     isActive: z.boolean().optional(),
     calendarAligned: z.boolean().optional(),
     allowAllProviders: z.boolean().optional(),
+    disableContentLogging: z.boolean().nullable().optional(),
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
     resetBudgetUsage: z.boolean().optional(),
@@ -71,6 +72,7 @@ async function updateKeyRow(tx: Tx, id: string, v: UpdateVirtualKey): Promise<vo
   if (v.isActive !== undefined) data.isActive = v.isActive;
   if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
   if (v.allowAllProviders !== undefined) data.allowAllProviders = v.allowAllProviders;
+  if (v.disableContentLogging !== undefined) data.disableContentLogging = v.disableContentLogging;
   if (v.teamId !== undefined) {
     if (v.teamId) await assertTeamExists(tx, v.teamId);
     data.teamId = v.teamId;

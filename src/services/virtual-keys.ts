@@ -18,6 +18,7 @@ import {
   budgetCreateShape,
   checkAllowList,
   checkBudgetList,
+  checkModelPatterns,
   checkNewBudget,
   checkRateLimit,
   fail,
@@ -35,6 +36,7 @@ export const providerConfigShape = z.strictObject({
   provider: z.string().optional(),
   weight: z.number().finite().nullable().optional(),
   allowedModels: allowList.optional(),
+  blacklistedModels: allowList.optional(),
   keyIds: allowList.optional(),
   budget: budgetCreateShape.optional(),
   budgets: z.array(budgetCreateShape).optional(),
@@ -61,6 +63,9 @@ export function checkConfigs(
     if (!/^[a-z0-9][a-z0-9_.-]{0,49}$/i.test(pc.provider)) return fail(ctx, [...at, "provider"], `invalid provider name: ${pc.provider}`);
     if (pc.weight != null && pc.weight < 0) return fail(ctx, [...at, "weight"], `weight cannot be negative: ${pc.weight}`);
     checkAllowList(ctx, [...at, "allowedModels"], pc.allowedModels, `allowed_models for provider ${pc.provider}`);
+    checkModelPatterns(ctx, [...at, "allowedModels"], pc.allowedModels, `allowed_models for provider ${pc.provider}`);
+    checkAllowList(ctx, [...at, "blacklistedModels"], pc.blacklistedModels, `blacklisted_models for provider ${pc.provider}`);
+    checkModelPatterns(ctx, [...at, "blacklistedModels"], pc.blacklistedModels, `blacklisted_models for provider ${pc.provider}`);
     checkAllowList(ctx, [...at, "keyIds"], pc.keyIds, `key_ids for provider ${pc.provider}`);
     if (patch && pc.budget && pc.budgets) return fail(ctx, [...at, "budgets"], BUDGET_AND_BUDGETS);
     // An existing config's limits are checked against its rows by updateLimits (src/services/limit-updates.ts).
@@ -92,6 +97,7 @@ export const createVirtualKeySchema = z
     isActive: z.boolean().optional(),
     calendarAligned: z.boolean().optional(),
     allowAllProviders: z.boolean().optional(),
+    disableContentLogging: z.boolean().nullable().optional(),
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
     rateLimit: rateLimitShape.optional(),
@@ -137,6 +143,7 @@ export async function createProviderConfig(tx: Tx, virtualKeyId: string, pc: Pro
       provider: pc.provider!.trim(),
       weight: pc.weight ?? null,
       allowedModels: pc.allowedModels ?? ["*"],
+      blacklistedModels: pc.blacklistedModels ?? [],
       allowAllKeys,
       keys: { create: keyRows.map((providerKeyId) => ({ providerKeyId })) },
     },
@@ -178,6 +185,7 @@ export async function createVirtualKey(ctx: RequestContext, input: unknown): Pro
           customerId: v.customerId ?? null,
           calendarAligned: v.calendarAligned ?? false,
           allowAllProviders: v.allowAllProviders ?? false,
+          disableContentLogging: v.disableContentLogging ?? null,
         },
       });
       await createLimits(tx, { virtualKeyId: vk.id }, requestedBudgets(v), v.rateLimit, vk.calendarAligned, now);

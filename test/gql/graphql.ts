@@ -76,6 +76,7 @@ export type CreateCustomerInput = {
   budget?: BudgetInput | null | undefined;
   budgets?: Array<BudgetInput> | null | undefined;
   calendarAligned?: boolean | null | undefined;
+  email?: string | null | undefined;
   name: string;
   rateLimit?: RateLimitInput | null | undefined;
 };
@@ -113,6 +114,8 @@ export type CreateVirtualKeyInput = {
   /** Database UUID of the owning customer. */
   customerId?: string | null | undefined;
   description?: string | null | undefined;
+  /** true/false decide; omitted or null: inherit (content is logged). */
+  disableContentLogging?: boolean | null | undefined;
   isActive?: boolean | null | undefined;
   mcpConfigs?: Array<McpConfigInput> | null | undefined;
   name: string;
@@ -123,6 +126,8 @@ export type CreateVirtualKeyInput = {
 };
 
 export type CustomerFilter = {
+  /** Only the customer with this email address (case-insensitive). */
+  email?: string | null | undefined;
   /** true: only those with one of their own budgets exhausted (usage >= effective limit) in an unexpired window; false: only the others. */
   overBudget?: boolean | null | undefined;
   /** Case-insensitive substring of the name. */
@@ -200,6 +205,8 @@ export type McpConfigPatchInput = {
 export type ProviderConfigInput = {
   /** Defaults to ["*"] (every model). */
   allowedModels?: Array<string> | null | undefined;
+  /** Defaults to [] (nothing denied). */
+  blacklistedModels?: Array<string> | null | undefined;
   budget?: BudgetInput | null | undefined;
   budgets?: Array<BudgetInput> | null | undefined;
   /** Provider key UUIDs; defaults to ["*"] (every key). */
@@ -212,6 +219,7 @@ export type ProviderConfigInput = {
 /** With `id`: edits that provider config (omitted allow-lists are kept). Without: a new one. */
 export type ProviderConfigPatchInput = {
   allowedModels?: Array<string> | null | undefined;
+  blacklistedModels?: Array<string> | null | undefined;
   budget?: BudgetPatchInput | null | undefined;
   budgets?: Array<BudgetPatchInput> | null | undefined;
   /** Id of one of this key's provider configs. */
@@ -301,6 +309,8 @@ export type UpdateCustomerInput = {
   budget?: BudgetPatchInput | null | undefined;
   budgets?: Array<BudgetPatchInput> | null | undefined;
   calendarAligned?: boolean | null | undefined;
+  /** null or "" clears it. */
+  email?: string | null | undefined;
   name?: string | null | undefined;
   rateLimit?: RateLimitInput | null | undefined;
   /** Sets the usage of every budget to 0 (windows are kept). */
@@ -337,6 +347,8 @@ export type UpdateVirtualKeyInput = {
   calendarAligned?: boolean | null | undefined;
   customerId?: string | null | undefined;
   description?: string | null | undefined;
+  /** Omitted: kept. null: inherit. true/false: decide. */
+  disableContentLogging?: boolean | null | undefined;
   isActive?: boolean | null | undefined;
   mcpConfigs?: Array<McpConfigPatchInput> | null | undefined;
   name?: string | null | undefined;

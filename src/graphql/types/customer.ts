@@ -21,6 +21,7 @@ export const Customer = builder.prismaNode("Customer", {
   fields: (t) => ({
     uuid: t.exposeString("id", { description: "The database UUID (what the REST API and `customer(id:)` use)." }),
     name: t.exposeString("name"),
+    email: t.exposeString("email", { nullable: true }),
     calendarAligned: t.exposeBoolean("calendarAligned"),
     teams: t.relation("teams", { query: { orderBy: listOrder } }),
     virtualKeys: t.relatedConnection("virtualKeys", {
@@ -54,7 +55,11 @@ export const Customer = builder.prismaNode("Customer", {
 });
 
 const CustomerFilter = builder.inputType("CustomerFilter", {
-  fields: (t) => ({ search: t.string(searchArg), overBudget: t.boolean(overBudgetArg) }),
+  fields: (t) => ({
+    search: t.string(searchArg),
+    email: t.string({ description: "Only the customer with this email address (case-insensitive)." }),
+    overBudget: t.boolean(overBudgetArg),
+  }),
 });
 
 builder.queryFields((t) => ({
@@ -80,6 +85,7 @@ builder.queryFields((t) => ({
 const CreateCustomerInput = builder.inputType("CreateCustomerInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
+    email: t.string(),
     calendarAligned: t.boolean(),
     budget: t.field({ type: BudgetInput }),
     budgets: t.field({ type: [BudgetInput] }),
@@ -91,6 +97,7 @@ const UpdateCustomerInput = builder.inputType("UpdateCustomerInput", {
   description: "Omitted fields keep their value. The rate limit is replaced as a whole (no max given removes it).",
   fields: (t) => ({
     name: t.string(),
+    email: t.string({ description: "null or \"\" clears it." }),
     calendarAligned: t.boolean(),
     budget: t.field({ type: BudgetPatchInput }),
     budgets: t.field({ type: [BudgetPatchInput] }),

@@ -111,6 +111,7 @@ const CheckAccessPayload = builder.objectRef<CheckResult & { now: Date }>("Check
     virtualKeyName: t.string({ nullable: true, resolve: (r) => r.virtualKey?.name ?? null }),
     provider: t.exposeString("provider"),
     model: t.exposeString("model"),
+    disableContentLogging: t.exposeBoolean("disableContentLogging", { description: "The gateway must not log request/response content (the key's decision; false when it inherits)." }),
     providerConfigId: t.int({ nullable: true, description: "The key's provider config used (null: none applies).", resolve: (r) => r.providerConfig?.id ?? null }),
     allowedKeys: t.field({ type: [AllowedProviderKey], description: "Provider keys the gateway may use for this request.", resolve: (r) => r.allowedKeys }),
     reservation: t.field({ type: HeldAmounts, nullable: true, description: "Null when this request id already held a reservation.", resolve: (r) => r.reservation }),

@@ -51,7 +51,8 @@ export const ProviderConfig = builder.prismaObject("ProviderConfig", {
     id: t.exposeInt("id"),
     provider: t.exposeString("provider"),
     weight: t.exposeFloat("weight", { nullable: true }),
-    allowedModels: t.exposeStringList("allowedModels", { description: '["*"] = every model, [] = none.' }),
+    allowedModels: t.exposeStringList("allowedModels", { description: '["*"] = every model, [] = none. Entries are exact names or `regex:<RE2 pattern>` (whole-name match).' }),
+    blacklistedModels: t.exposeStringList("blacklistedModels", { description: "Models denied even when allowed (exact names or `regex:<RE2 pattern>`), in the order given." }),
     allowAllKeys: t.exposeBoolean("allowAllKeys", { description: "True when every key of the provider may be used (`keys` is then empty)." }),
     keys: t.field({
       type: [ProviderKey],
@@ -93,6 +94,7 @@ export const ProviderConfigInput = builder.inputType("ProviderConfigInput", {
     provider: t.string({ required: true }),
     weight: t.float(),
     allowedModels: t.stringList({ description: 'Defaults to ["*"] (every model).' }),
+    blacklistedModels: t.stringList({ description: "Defaults to [] (nothing denied)." }),
     keyIds: t.stringList({ description: 'Provider key UUIDs; defaults to ["*"] (every key).' }),
     budget: t.field({ type: BudgetInput }),
     budgets: t.field({ type: [BudgetInput] }),

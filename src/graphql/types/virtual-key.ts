@@ -26,6 +26,10 @@ export const VirtualKey = builder.prismaNode("VirtualKey", {
     isActive: t.exposeBoolean("isActive"),
     calendarAligned: t.exposeBoolean("calendarAligned"),
     allowAllProviders: t.exposeBoolean("allowAllProviders"),
+    disableContentLogging: t.exposeBoolean("disableContentLogging", {
+      nullable: true,
+      description: "true/false: the key decides whether the gateway may log request and response content; null: inherit.",
+    }),
     team: t.relation("team", { nullable: true }),
     customer: t.relation("customer", { nullable: true, description: "The customer the key is attached to directly (not through its team)." }),
     budgets: t.relation("budgets", { query: budgetsQuery, complexity: shortList }),
