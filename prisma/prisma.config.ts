@@ -6,7 +6,8 @@ import { cliPgAdapter, cliPgliteAdapter } from "./cli-workarounds.js";
 // Decide the engine BEFORE the fallback below: DATABASE_URL set → PostgreSQL, else PGlite in $DATA_DIR/pglite.
 const target = databaseTarget(process.env);
 // schema.prisma says env("DATABASE_URL"); it must resolve or the 6.x CLI tries to download engines (pitfall #1).
-if (!process.env.DATABASE_URL) process.env.DATABASE_URL = "postgresql://unused-with-driver-adapters@localhost/unused";
+// The CLI prints this database name: it says which engine the driver adapter below actually opens.
+if (!process.env.DATABASE_URL) process.env.DATABASE_URL = "postgresql://pglite@localhost/embedded-pglite";
 
 const here = path.resolve("prisma");
 

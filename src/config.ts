@@ -48,6 +48,8 @@ const envSchema = z.object({
   /** Largest request body in bytes (REST and GraphQL); larger ones are answered 413 before they are read. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 * 1024),
   CORS_ORIGINS: origins,
+  /** Apply pending migrations before listening (false: a separate `npm run db:migrate` step does it). */
+  MIGRATE_ON_START: bool("true"),
 });
 
 /** What to tell the operator for each variable: the expected value (and the default). */
@@ -67,6 +69,7 @@ const expected: Record<string, string> = {
   VK_MANDATORY: "true or false (default false)",
   MAX_BODY_BYTES: "an integer number of bytes from 1024 to 1073741824 (default 1048576 = 1 MiB)",
   CORS_ORIGINS: "comma-separated origins such as https://app.example.com (scheme, host, optional port, no path), or * (default: none)",
+  MIGRATE_ON_START: "true or false (default true)",
 };
 /** Values never echoed in an error line. */
 const secret = new Set(["ADMIN_TOKEN", "DATABASE_URL"]);

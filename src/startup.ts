@@ -1,6 +1,6 @@
 /**
  * Startup failures as one clear line each: what is wrong and how to fix it, no stack trace. Used by
- * src/preflight.ts (before migrations) and src/main.ts.
+ * src/main.ts and src/preflight.ts (before migrations).
  */
 import { ConfigError, describeDatabase, loadConfig, type Config, type DatabaseTarget } from "./config.js";
 import { pino } from "pino";

@@ -1,6 +1,8 @@
 /** Starts real server processes (node + tsx, src/main.ts) on an ephemeral port and talks HTTP to them. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
+import lockfile from "proper-lockfile";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -86,3 +88,18 @@ export function runToExit(command: string, args: string[], env: Record<string, s
 
 /** src/main.ts (or another entry under src/) as a process that is expected to exit. */
 export const runEntry = (entry: string, env: Record<string, string>) => runToExit(process.execPath, ["--import", "tsx", entry], { HOST: "127.0.0.1", PORT: "0", ...env });
+
+/**
+ * Compiles src/ to dist/ (what `npm start` runs) once per change: tsc's incremental build, under a file lock
+ * because both vitest projects may ask at once.
+ */
+export async function buildDist(): Promise<void> {
+  const lockDir = path.join(root, "node_modules/.cache/governance-tests");
+  mkdirSync(lockDir, { recursive: true });
+  const release = await lockfile.lock(lockDir, { lockfilePath: path.join(lockDir, "dist-build.lock"), retries: { retries: 300, minTimeout: 200, maxTimeout: 1000 }, stale: 120_000 });
+  try {
+    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "src/tsconfig.build.json"], { cwd: root, stdio: "pipe" });
+  } finally {
+    await release();
+  }
+}

@@ -28,7 +28,7 @@ describe(`readiness on a real server (${engine})`, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.runIf(engine === "pglite")("an embedded database without migrations: 503, liveness 200", async () => {
-    const s = await startServer({ DATA_DIR: dir, DATABASE_URL: "" });
+    const s = await startServer({ DATA_DIR: dir, DATABASE_URL: "", MIGRATE_ON_START: "false" });
     try {
       const ready = await http(s.url, "GET", "/ready");
       expect(ready).toEqual({ status: 503, body: envelope("Not ready: no migration is applied (run npm run db:migrate)") });

@@ -1,14 +1,14 @@
 /**
  * Startup failures are one clear line each (what is wrong, then "Fix: …"), exit code 1 and no stack trace:
  * a busy port, bad environment values (checked before `npm start` migrates), an unreachable or missing
- * database, an unusable data directory. Real processes.
+ * database, an unusable data directory, a failing migration. Real processes.
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
-import { runEntry, runToExit, type Finished } from "../helpers/process.js";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildDist, runEntry, runToExit, type Finished } from "../helpers/process.js";
 import { engine } from "../helpers/setup.js";
 
 interface LogLine {
@@ -29,6 +29,7 @@ function refused(run: Finished): string[] {
 describe(`startup errors (${engine})`, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gov-startup-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(buildDist, 300_000); // npm start runs dist/main.js
   const db: Record<string, string> = engine === "pglite" ? { DATA_DIR: path.join(dir, "data"), DATABASE_URL: "" } : { DATABASE_URL: inject("databaseUrl") };
 
   it("a busy port: one line naming the port and the fix", async () => {
@@ -61,11 +62,11 @@ describe(`startup errors (${engine})`, () => {
     expect(existsSync(fresh)).toBe(false); // the migrate CLI never ran
   }, 120_000);
 
-  it("an unreachable PostgreSQL: one line from the pre-migration check and from the server", async () => {
+  it("an unreachable PostgreSQL: one line from the pre-migration check", async () => {
     const env = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/governance" };
     const expected = "Cannot reach PostgreSQL at 127.0.0.1:1/governance (ECONNREFUSED). Fix: start PostgreSQL there, or correct the host and port in DATABASE_URL.";
-    expect(refused(await runEntry("src/preflight.ts", env))).toEqual([expected]);
     expect(refused(await runEntry("src/main.ts", env))).toEqual([expected]);
+    expect(refused(await runEntry("src/main.ts", { ...env, MIGRATE_ON_START: "false" }))).toEqual([expected]);
   }, 90_000);
 
   it("a database that does not exist: names it and how to create it", async () => {
@@ -80,8 +81,8 @@ describe(`startup errors (${engine})`, () => {
     const file = path.join(dir, "a-file");
     writeFileSync(file, "");
     const env = { DATA_DIR: file, DATABASE_URL: "" };
-    for (const entry of ["src/preflight.ts", "src/main.ts"]) {
-      const [line, ...rest] = refused(await runEntry(entry, env));
+    for (const migrateOnStart of ["true", "false"]) {
+      const [line, ...rest] = refused(await runEntry("src/main.ts", { ...env, MIGRATE_ON_START: migrateOnStart }));
       expect(rest).toEqual([]);
       expect(line).toBe(`Cannot create or write the embedded database at ${path.join(file, "pglite")} (ENOTDIR). Fix: set DATA_DIR to a writable directory.`);
     }
