@@ -1,7 +1,11 @@
 /** `PUT/DELETE /api/governance/virtual-keys/{vk_id}/budgets/{budget_id}/override` (spec §6). */
 import { clearBudgetOverride, setBudgetOverride } from "../services/budget-overrides.js";
+import type { Budget } from "../generated/prisma/client.js";
 import { json, type Route } from "./http.js";
 import { budget } from "./serialize.js";
+
+/** Upstream's effective limit: the base plus the override while one is set (the base again after removal). */
+const effectiveMaxLimit = (b: Budget) => Number((b.overrideAmount ? b.maxLimit.add(b.overrideAmount) : b.maxLimit).toString());
 
 const path = "/api/governance/virtual-keys/:vk_id/budgets/:budget_id/override";
 
@@ -11,7 +15,7 @@ export const budgetOverrideRoutes: Route[] = [
     path,
     handler: async ({ ctx, params, body }) => {
       const updated = await setBudgetOverride(ctx, params.vk_id!, params.budget_id!, await body());
-      return json({ message: "Budget override updated successfully", budget: budget(updated) });
+      return json({ message: "Budget override updated successfully", budget: budget(updated), effective_max_limit: effectiveMaxLimit(updated) });
     },
   },
   {
@@ -19,7 +23,7 @@ export const budgetOverrideRoutes: Route[] = [
     path,
     handler: async ({ ctx, params }) => {
       const cleared = await clearBudgetOverride(ctx, params.vk_id!, params.budget_id!);
-      return json({ message: "Budget override deleted successfully", budget: budget(cleared) });
+      return json({ message: "Budget override deleted successfully", budget: budget(cleared), effective_max_limit: effectiveMaxLimit(cleared) });
     },
   },
 ];

@@ -9,11 +9,11 @@ import { checkAccess, type CheckResult } from "../services/enforcement.js";
 import { presentedKey } from "../services/enforcement-rules.js";
 import { keyQuota, type BudgetQuota, type KeyQuota, type RateLimitQuota, type WindowQuota } from "../services/quota.js";
 import { recordUsage, type UsageResult } from "../services/usage.js";
-import { json, type Route } from "./http.js";
+import { AccessDeniedError } from "../services/errors.js";
+import { errorResponse } from "./errors.js";
+import { json, type RestRequest, type Route } from "./http.js";
 
 const keyOf = (request: Request) => presentedKey((name) => request.headers.get(name));
-/** The quota read accepts only `x-bf-vk` or `Authorization: Bearer sk-bf-…` (spec §2). */
-const quotaKeyOf = (request: Request) => presentedKey((name) => (name === "x-bf-vk" || name === "authorization" ? request.headers.get(name) : null));
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function checkBody(r: CheckResult, now: Date) {
@@ -99,16 +99,51 @@ function windowBody(prefix: "token" | "request", w: WindowQuota) {
   };
 }
 
-const rateLimitBody = (r: RateLimitQuota | null) => r && { id: r.id, ...windowBody("token", r.tokens), ...windowBody("request", r.requests) };
+const rateLimitBody = (r: RateLimitQuota) => ({ id: r.id, ...windowBody("token", r.tokens), ...windowBody("request", r.requests) });
+/** Upstream's quota never answers null: an absent rate limit is `{}`. */
+const rateLimitOrEmpty = (r: RateLimitQuota | null) => (r ? rateLimitBody(r) : {});
 
+/** Exactly upstream's seven keys, none null. */
 function quotaBody(q: KeyQuota) {
   return {
     virtual_key_name: q.virtualKeyName,
     is_active: q.isActive,
     budgets: q.budgets.map(budgetBody),
-    rate_limit: rateLimitBody(q.rateLimit),
-    provider_configs: q.providerConfigs.map((pc) => ({ id: pc.id, provider: pc.provider, budgets: pc.budgets.map(budgetBody), rate_limit: rateLimitBody(pc.rateLimit) })),
+    rate_limit: rateLimitOrEmpty(q.rateLimit),
+    rate_limits: q.rateLimits.map(rateLimitBody),
+    provider_configs: q.providerConfigs.map((pc) => ({
+      id: pc.id,
+      provider: pc.provider,
+      weight: pc.weight ?? 1,
+      allowed_models: pc.allowedModels,
+      blacklisted_models: pc.blacklistedModels,
+      budgets: pc.budgets.map(budgetBody),
+      rate_limit: rateLimitOrEmpty(pc.rateLimit),
+    })),
+    model_configs: q.modelConfigs.map((m) => ({
+      id: m.id,
+      model_name: m.modelName,
+      ...(m.provider !== null ? { provider: m.provider } : {}),
+      budgets: m.budgets.map(budgetBody),
+      rate_limit: rateLimitOrEmpty(m.rateLimit),
+    })),
   };
+}
+
+/**
+ * Upstream answers a quota read without a usable key 401 with the plain envelope (no `type`), its message
+ * starting "Missing virtual key"; an unknown key is answered the same way (nothing to tell apart for a prober).
+ */
+async function quotaResponse(ctx: RestRequest["ctx"], request: Request): Promise<Response> {
+  try {
+    return json(quotaBody(await keyQuota(ctx, keyOf(request))));
+  } catch (err) {
+    if (err instanceof AccessDeniedError && (err.decision === "virtual_key_required" || err.decision === "virtual_key_not_found")) {
+      const why = err.decision === "virtual_key_required" ? "send it as x-bf-vk, Authorization: Bearer, x-api-key, x-goog-api-key or api-key" : "no virtual key matches the value presented";
+      return errorResponse(401, `Missing virtual key: ${why}`);
+    }
+    throw err;
+  }
 }
 
 export const enforcementRoutes: Route[] = [
@@ -132,6 +167,6 @@ export const enforcementRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/virtual-keys/quota",
-    handler: async ({ ctx, request }) => json(quotaBody(await keyQuota(ctx, quotaKeyOf(request)))),
+    handler: ({ ctx, request }) => quotaResponse(ctx, request),
   },
 ];

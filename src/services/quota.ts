@@ -42,12 +42,34 @@ export interface RateLimitQuota {
   requests: WindowQuota;
 }
 
+export interface ProviderConfigQuota {
+  id: number;
+  provider: string;
+  weight: number | null;
+  allowedModels: string[];
+  blacklistedModels: string[];
+  budgets: BudgetQuota[];
+  rateLimit: RateLimitQuota | null;
+}
+
+/** Model-level governance that applies to the key's requests (provider null: every provider). */
+export interface ModelConfigQuota {
+  id: string;
+  modelName: string;
+  provider: string | null;
+  budgets: BudgetQuota[];
+  rateLimit: RateLimitQuota | null;
+}
+
 export interface KeyQuota {
   virtualKeyName: string;
   isActive: boolean;
   budgets: BudgetQuota[];
   rateLimit: RateLimitQuota | null;
-  providerConfigs: { id: number; provider: string; budgets: BudgetQuota[]; rateLimit: RateLimitQuota | null }[];
+  /** Every rate limit of the key itself (0 or 1 today), as a list. */
+  rateLimits: RateLimitQuota[];
+  providerConfigs: ProviderConfigQuota[];
+  modelConfigs: ModelConfigQuota[];
 }
 
 type BudgetRow = {
@@ -123,19 +145,46 @@ export async function keyQuota(ctx: RequestContext, presented: string | undefine
   const limits = { budgets: true, rateLimit: true } as const;
   const vk = await db.virtualKey.findUnique({
     where: { valueHash: hashKey(presented) },
-    select: { name: true, isActive: true, ...limits, providerConfigs: { orderBy: { id: "asc" }, select: { id: true, provider: true, ...limits } } },
+    select: {
+      name: true,
+      isActive: true,
+      allowAllProviders: true,
+      ...limits,
+      providerConfigs: {
+        orderBy: { id: "asc" },
+        select: { id: true, provider: true, weight: true, allowedModels: true, blacklistedModels: true, ...limits },
+      },
+    },
   });
   if (!vk) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
+  const providers = vk.providerConfigs.map((pc) => pc.provider);
+  const modelConfigs = await db.modelConfig.findMany({
+    where: vk.allowAllProviders ? {} : { OR: [{ provider: null }, { provider: { in: providers } }] },
+    orderBy: [{ modelName: "asc" }, { id: "asc" }],
+    select: { id: true, modelName: true, provider: true, ...limits },
+  });
+  const rateLimit = vk.rateLimit ? rateLimitQuota(vk.rateLimit, now) : null;
   return {
     virtualKeyName: vk.name,
     isActive: vk.isActive,
     budgets: byCycle(vk.budgets, now),
-    rateLimit: vk.rateLimit ? rateLimitQuota(vk.rateLimit, now) : null,
+    rateLimit,
+    rateLimits: rateLimit ? [rateLimit] : [],
     providerConfigs: vk.providerConfigs.map((pc) => ({
       id: pc.id,
       provider: pc.provider,
+      weight: pc.weight,
+      allowedModels: pc.allowedModels,
+      blacklistedModels: pc.blacklistedModels,
       budgets: byCycle(pc.budgets, now),
       rateLimit: pc.rateLimit ? rateLimitQuota(pc.rateLimit, now) : null,
+    })),
+    modelConfigs: modelConfigs.map((m) => ({
+      id: m.id,
+      modelName: m.modelName,
+      provider: m.provider,
+      budgets: byCycle(m.budgets, now),
+      rateLimit: m.rateLimit ? rateLimitQuota(m.rateLimit, now) : null,
     })),
   };
 }

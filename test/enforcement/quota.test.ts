@@ -1,7 +1,7 @@
 /** GET /api/governance/virtual-keys/quota: the key's own usage read (spec §2 CURRENT). */
 import { describe, expect, it } from "vitest";
 import { db } from "../../src/db/client.js";
-import { check, createKey, denial, record, rest, unique } from "./helpers.js";
+import { check, createKey, record, rest, unique } from "./helpers.js";
 
 const quota = (headers: Record<string, string>) => rest("GET", "/api/governance/virtual-keys/quota", undefined, headers);
 
@@ -33,9 +33,16 @@ describe("quota", () => {
     expect(new Date(day.next_reset_at).getTime() - new Date(day.last_reset).getTime()).toBe(86_400_000);
     expect(r.body.rate_limit).toMatchObject({ request_max_limit: 10, request_reset_duration: "1m", request_current_usage: 1, request_remaining: 9, token_current_usage: 100 });
     expect(r.body.rate_limit.token_max_limit).toBeUndefined();
+    // Upstream's seven keys, none null.
+    expect(Object.keys(r.body).sort()).toEqual(["budgets", "is_active", "model_configs", "provider_configs", "rate_limit", "rate_limits", "virtual_key_name"]);
+    for (const v of Object.values(r.body)) expect(v).not.toBeNull();
+    expect(r.body.rate_limits).toEqual([r.body.rate_limit]);
     expect(r.body.provider_configs).toHaveLength(1);
     expect(r.body.provider_configs[0]).toMatchObject({
       provider: "openai",
+      weight: 1,
+      allowed_models: ["*"],
+      blacklisted_models: [],
       budgets: [{ max_limit: 3, current_usage: 1.25, remaining: 1.75, reset_duration: "1d" }],
       rate_limit: { token_max_limit: 1000, token_current_usage: 100, token_remaining: 900 },
     });
@@ -49,13 +56,35 @@ describe("quota", () => {
     expect(stable(bearer.body)).toEqual(stable(r.body));
   });
 
-  it("is routed ahead of /virtual-keys/{id}; a missing key is 401, an unknown one 403", async () => {
-    expect((await quota({})).body).toEqual(denial("virtual_key_required", 401, "virtual key is missing in headers and is mandatory."));
-    expect((await quota({ "x-bf-vk": "sk-bf-00000000-0000-0000-0000-000000000000" })).body).toEqual(denial("virtual_key_not_found", 403, "Virtual key not found"));
-    // Only x-bf-vk and Bearer authenticate here.
-    const { key } = await createKey();
-    expect((await quota({ "x-api-key": key })).status).toBe(401);
-    expect((await quota({ authorization: "Bearer not-a-key" })).status).toBe(401);
+  it("is routed ahead of /virtual-keys/{id}; a missing or unknown key is 401 with the plain envelope (as upstream)", async () => {
+    const anonymous: Record<string, string>[] = [{}, { "x-bf-vk": "sk-bf-00000000-0000-0000-0000-000000000000" }, { authorization: "Bearer not-a-key" }];
+    for (const headers of anonymous) {
+      const r = await quota(headers);
+      expect(r.status).toBe(401);
+      expect(Object.keys(r.body).sort()).toEqual(["error", "extra_fields", "is_bifrost_error", "status_code"]);
+      expect(r.body).toMatchObject({ is_bifrost_error: false, status_code: 401, extra_fields: {} });
+      expect(r.body.error.message).toMatch(/^Missing virtual key/);
+    }
+    // Every header a gateway accepts carries the key here too.
+    const { key } = await createKey({ provider_configs: [{ provider: "openai", weight: 2, allowed_models: ["regex:gpt-.*"], blacklisted_models: ["gpt-4"] }] });
+    for (const name of ["x-bf-vk", "authorization", "x-api-key", "x-goog-api-key", "api-key"]) {
+      const headers = { [name]: name === "authorization" ? `Bearer ${key}` : key };
+      const r = await quota(headers);
+      expect(r.status).toBe(200);
+      expect(r.body.rate_limit).toEqual({});
+      expect(r.body.rate_limits).toEqual([]);
+      expect(r.body.provider_configs[0]).toMatchObject({ weight: 2, allowed_models: ["regex:gpt-.*"], blacklisted_models: ["gpt-4"], budgets: [], rate_limit: {} });
+    }
+    // model_configs: the global ones and those of the key's providers, with their budgets and rate limit.
+    const model = unique("model");
+    for (const provider of [undefined, "openai", "anthropic"]) {
+      const mc = await rest("POST", "/api/governance/model-configs", { model_name: model, provider, budget: { max_limit: 9, reset_duration: "1d" } });
+      expect(mc.status).toBe(200);
+    }
+    const mine = (await quota({ "x-bf-vk": key })).body.model_configs.filter((m: { model_name: string }) => m.model_name === model);
+    expect(mine.map((m: Record<string, unknown>) => m.provider)).toEqual(expect.arrayContaining([undefined, "openai"]));
+    expect(mine).toHaveLength(2);
+    expect(mine[0]).toMatchObject({ budgets: [{ max_limit: 9, current_usage: 0 }], rate_limit: {} });
     // The id route still works next to it.
     const list = await rest("GET", "/api/governance/virtual-keys?limit=1");
     const id = list.body.virtual_keys[0].id;

@@ -33,6 +33,7 @@ describe("budget overrides", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.message).toBe("Budget override updated successfully");
     expect(res.body.budget).toMatchObject({ id: key.budget, max_limit: 100, override_amount: 25, override_mode: "cycles", override_cycles_remaining: 4 });
+    expect(res.body.effective_max_limit).toBe(125);
     const row = await db.budget.findUniqueOrThrow({ where: { id: key.budget } });
     expect([Number(row.overrideAmount), row.overrideMode, row.overrideCyclesRemaining]).toEqual([25, "cycles", 4]);
     expect(normalize(res.body)).toEqual(readGolden("put-budget-override", res.body));
@@ -57,11 +58,13 @@ describe("budget overrides", () => {
     await rest("PUT", path(k.id, k.budget), { amount: 5, mode: "cycles", cycles: 2 });
     const replaced = await rest("PUT", path(k.id, k.budget), { amount: 7.5, mode: "forever" });
     expect(replaced.body.budget).toMatchObject({ override_amount: 7.5, override_mode: "forever" });
+    expect(replaced.body.effective_max_limit).toBe(107.5);
     expect(await db.budget.findUniqueOrThrow({ where: { id: k.budget } })).toMatchObject({ overrideCyclesRemaining: null });
 
     const res = await rest("DELETE", path(k.id, k.budget));
     expect(res.status).toBe(200);
     expect(res.body.message).toBe("Budget override deleted successfully");
+    expect(res.body.effective_max_limit).toBe(100); // the base again
     for (const f of ["override_amount", "override_mode", "override_cycles_remaining"]) expect(res.body.budget).not.toHaveProperty(f);
     expect(await db.budget.findUniqueOrThrow({ where: { id: k.budget } })).toMatchObject({ overrideAmount: null, overrideMode: null, overrideCyclesRemaining: null });
     expect((await rest("DELETE", path(k.id, k.budget))).status).toBe(200);

@@ -175,3 +175,32 @@ describe("customer email", () => {
     expect(created.data.createCustomer.__typename).toBe("ValidationError");
   });
 });
+
+describe("quota and overrides as upstream (GraphQL side)", () => {
+  it("quota carries rateLimits, provider config lists and model configs", async () => {
+    const res = await createKey({
+      rate_limit: { request_max_limit: 5, request_reset_duration: "1m" },
+      provider_configs: [{ provider: "openai", weight: 3, allowed_models: ["gpt-4o"], blacklisted_models: ["regex:.*-preview"] }],
+    });
+    const q = await executeRaw(
+      `query($k: String!) { quota(virtualKey: $k) { __typename ... on KeyQuota { rateLimits { requests { maxLimit } } providerConfigs { weight allowedModels blacklistedModels } modelConfigs { modelName } } } }`,
+      { k: res.body.virtual_key.value },
+    );
+    expect(q.data.quota).toMatchObject({
+      __typename: "KeyQuota",
+      rateLimits: [{ requests: { maxLimit: 5 } }],
+      providerConfigs: [{ weight: 3, allowedModels: ["gpt-4o"], blacklistedModels: ["regex:.*-preview"] }],
+    });
+    expect(Array.isArray(q.data.quota.modelConfigs)).toBe(true);
+  });
+
+  it("setBudgetOverride answers the effective limit (base + override, the base after removal)", async () => {
+    const res = await createKey({ budget: { max_limit: 10, reset_duration: "1d" } });
+    const vk = res.body.virtual_key;
+    const set = await executeRaw(
+      `mutation($v: String!, $b: String!) { setBudgetOverride(virtualKeyId: $v, budgetId: $b, input: { amount: 2.5, mode: forever }) { __typename ... on BudgetPayload { budget { effectiveLimit } } ... on Error { message } } }`,
+      { v: vk.id, b: vk.budget.id },
+    );
+    expect(set.data?.setBudgetOverride ?? set.errors).toMatchObject({ budget: { effectiveLimit: 12.5 } });
+  });
+});

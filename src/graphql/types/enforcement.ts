@@ -168,8 +168,22 @@ const QuotaProviderConfig = builder.objectRef<KeyQuota["providerConfigs"][number
   fields: (t) => ({
     id: t.exposeInt("id"),
     provider: t.exposeString("provider"),
+    weight: t.exposeFloat("weight", { nullable: true }),
+    allowedModels: t.exposeStringList("allowedModels"),
+    blacklistedModels: t.exposeStringList("blacklistedModels"),
     budgets: t.field({ type: [QuotaBudget], resolve: (p) => p.budgets }),
     rateLimit: t.field({ type: QuotaRateLimit, nullable: true, resolve: (p) => p.rateLimit }),
+  }),
+});
+
+const QuotaModelConfig = builder.objectRef<KeyQuota["modelConfigs"][number]>("QuotaModelConfig").implement({
+  description: "Model-level governance that applies to the key's requests (provider null: every provider).",
+  fields: (t) => ({
+    id: t.exposeString("id"),
+    modelName: t.exposeString("modelName"),
+    provider: t.exposeString("provider", { nullable: true }),
+    budgets: t.field({ type: [QuotaBudget], resolve: (m) => m.budgets }),
+    rateLimit: t.field({ type: QuotaRateLimit, nullable: true, resolve: (m) => m.rateLimit }),
   }),
 });
 
@@ -180,7 +194,9 @@ const KeyQuotaRef = builder.objectRef<KeyQuota>("KeyQuota").implement({
     isActive: t.exposeBoolean("isActive"),
     budgets: t.field({ type: [QuotaBudget], resolve: (q) => q.budgets }),
     rateLimit: t.field({ type: QuotaRateLimit, nullable: true, resolve: (q) => q.rateLimit }),
+    rateLimits: t.field({ type: [QuotaRateLimit], resolve: (q) => q.rateLimits }),
     providerConfigs: t.field({ type: [QuotaProviderConfig], resolve: (q) => q.providerConfigs }),
+    modelConfigs: t.field({ type: [QuotaModelConfig], resolve: (q) => q.modelConfigs }),
   }),
 });
 
