@@ -1,8 +1,12 @@
 /**
  * Service rows → Bifrost's documented JSON (spec §1, seeds): snake_case, RFC 3339 timestamps with
  * milliseconds, optional FKs omitted when null, lists always arrays, secrets never included.
+ * Optional fields are left `undefined`, which JSON.stringify omits (Go's omitempty) — every value here ends up as
+ * JSON, and filtering keys per object cost more than all the rest of a 100-key page (issue #13).
+ * Objects are written as literals (no spreads) for the same reason: this runs for every row of every REST page.
  */
 import { maskKey } from "../lib/api-keys.js";
+import { isoTime } from "../lib/iso-time.js";
 import { byWindow } from "../services/limits.js";
 import type {
   CustomerRow,
@@ -15,10 +19,8 @@ import type {
 import type { Budget, Customer, ProviderKey, RateLimit, Team } from "../generated/prisma/client.js";
 
 type Json = Record<string, unknown>;
-const iso = (d: Date) => d.toISOString();
-const num = (v: { toString(): string } | number | bigint) => Number(typeof v === "number" ? v : v.toString());
-/** Drops keys whose value is undefined (Go's omitempty for optional relations and FKs). */
-const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const iso = isoTime;
+const num = (v: { toNumber(): number } | number | bigint): number => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : v.toNumber());
 const opt = <T, R>(v: T | null | undefined, f: (v: T) => R): R | undefined => (v == null ? undefined : f(v));
 
 export function budget(b: Budget): Json {
@@ -34,12 +36,12 @@ export function budget(b: Budget): Json {
     updated_at: iso(b.updatedAt),
     ...(b.overrideAmount == null
       ? {}
-      : compact({ override_amount: num(b.overrideAmount), override_mode: b.overrideMode, override_cycles_remaining: b.overrideCyclesRemaining ?? undefined })),
+      : ({ override_amount: num(b.overrideAmount), override_mode: b.overrideMode, override_cycles_remaining: b.overrideCyclesRemaining ?? undefined })),
   };
 }
 
 export function rateLimit(r: RateLimit): Json {
-  return compact({
+  return {
     id: r.id,
     token_max_limit: opt(r.tokenMaxLimit, num),
     token_reset_duration: r.tokenResetDuration ?? undefined,
@@ -52,7 +54,7 @@ export function rateLimit(r: RateLimit): Json {
     config_hash: r.configHash,
     created_at: iso(r.createdAt),
     updated_at: iso(r.updatedAt),
-  });
+  };
 }
 
 /** `budget_id`/`budget` (SEED: the shortest window), `budgets` (CURRENT, omitted when empty), `rate_limit`. */
@@ -89,7 +91,7 @@ export function providerKey(k: ProviderKey): Json {
 
 export function providerConfig(pc: ProviderConfigRow): Json {
   const { budget_id, rate_limit_id, ...rest } = limits(pc);
-  return compact({
+  return {
     id: pc.id,
     virtual_key_id: pc.virtualKeyId,
     provider: pc.provider,
@@ -101,7 +103,7 @@ export function providerConfig(pc: ProviderConfigRow): Json {
     rate_limit_id,
     ...rest,
     keys: pc.keys.map((k) => providerKey(k.providerKey)),
-  });
+  };
 }
 
 export function mcpConfig(m: McpConfigRow): Json {
@@ -152,32 +154,32 @@ function virtualKeyCore(vk: VirtualKeyCoreRow, fullValue?: string): Json {
 }
 
 export function virtualKey(vk: VirtualKeyRow, fullValue?: string): Json {
-  return compact({
+  return {
     ...virtualKeyCore(vk, fullValue),
-    team: opt(vk.team, (t) => compact({ ...teamBase(t), customer: opt(t.customer, (c) => compact({ ...customerBase(c), ...stamps(c) })), ...stamps(t) })),
-    customer: opt(vk.customer, (c) => compact({ ...customerBase(c), ...stamps(c) })),
-  });
+    team: opt(vk.team, (t) => ({ ...teamBase(t), customer: opt(t.customer, (c) => ({ ...customerBase(c), ...stamps(c) })), ...stamps(t) })),
+    customer: opt(vk.customer, (c) => ({ ...customerBase(c), ...stamps(c) })),
+  };
 }
 
 export function team(t: TeamRow): Json {
-  return compact({
+  return {
     ...teamBase(t),
-    customer: opt(t.customer, (c) => compact({ ...customerBase(c), ...stamps(c) })),
-    virtual_keys: t.virtualKeys.map((vk) => compact(virtualKeyCore(vk))),
+    customer: opt(t.customer, (c) => ({ ...customerBase(c), ...stamps(c) })),
+    virtual_keys: t.virtualKeys.map((vk) => (virtualKeyCore(vk))),
     profile: t.profile ?? null,
     config: t.config ?? null,
     claims: t.claims ?? null,
     ...stamps(t),
-  });
+  };
 }
 
 export function customer(c: CustomerRow): Json {
-  return compact({
+  return {
     ...customerBase(c),
-    teams: c.teams.map((t) => compact({ ...teamBase(t), profile: t.profile ?? null, config: t.config ?? null, claims: t.claims ?? null, ...stamps(t) })),
-    virtual_keys: c.virtualKeys.map((vk) => compact(virtualKeyCore(vk))),
+    teams: c.teams.map((t) => ({ ...teamBase(t), profile: t.profile ?? null, config: t.config ?? null, claims: t.claims ?? null, ...stamps(t) })),
+    virtual_keys: c.virtualKeys.map((vk) => (virtualKeyCore(vk))),
     ...stamps(c),
-  });
+  };
 }
 
 /** Bifrost's list envelope: `{<plural>: [...], count, total_count, limit, offset}`. */
