@@ -99,7 +99,7 @@ export type CreateTeamInput = {
   budget?: BudgetInput | null | undefined;
   budgets?: Array<BudgetInput> | null | undefined;
   calendarAligned?: boolean | null | undefined;
-  /** Database UUID of the owning customer. */
+  /** Database UUID or relay id of the owning customer. */
   customerId?: string | null | undefined;
   name: string;
   rateLimit?: RateLimitInput | null | undefined;
@@ -111,7 +111,7 @@ export type CreateVirtualKeyInput = {
   budget?: BudgetInput | null | undefined;
   budgets?: Array<BudgetInput> | null | undefined;
   calendarAligned?: boolean | null | undefined;
-  /** Database UUID of the owning customer. */
+  /** Database UUID or relay id of the owning customer. */
   customerId?: string | null | undefined;
   description?: string | null | undefined;
   /** true/false decide; omitted or null: inherit (content is logged). */
@@ -121,7 +121,7 @@ export type CreateVirtualKeyInput = {
   name: string;
   providerConfigs?: Array<ProviderConfigInput> | null | undefined;
   rateLimit?: RateLimitInput | null | undefined;
-  /** Database UUID of the owning team. */
+  /** Database UUID or relay id of the owning team. */
   teamId?: string | null | undefined;
 };
 
@@ -296,7 +296,7 @@ export type StdioConfigInput = {
 };
 
 export type TeamFilter = {
-  /** Only teams of this customer (database UUID). */
+  /** Only teams of this customer (database UUID or relay id). */
   customerId?: string | null | undefined;
   /** true: only those with one of their own budgets exhausted (usage >= effective limit) in an unexpired window; false: only the others. */
   overBudget?: boolean | null | undefined;
@@ -369,7 +369,7 @@ export type VertexKeyConfigInput = {
 };
 
 export type VirtualKeyFilter = {
-  /** Only keys of this customer, attached directly or through one of its teams (database UUID). */
+  /** Only keys of this customer, attached directly or through one of its teams (database UUID or relay id). */
   customerId?: string | null | undefined;
   isActive?: boolean | null | undefined;
   /** true: only those with one of their own budgets exhausted (usage >= effective limit) in an unexpired window; false: only the others. */
@@ -378,7 +378,7 @@ export type VirtualKeyFilter = {
   provider?: string | null | undefined;
   /** Case-insensitive substring of the name. */
   search?: string | null | undefined;
-  /** Only keys of this team (database UUID). */
+  /** Only keys of this team (database UUID or relay id). */
   teamId?: string | null | undefined;
 };
 

@@ -3,6 +3,7 @@ import { clearBudgetOverride, setBudgetOverride } from "../../services/budget-ov
 import { createMcpClient, deleteMcpClient, updateMcpClient, type McpClientRow } from "../../services/mcp-clients.js";
 import { createModelConfig, deleteModelConfig, updateModelConfig, type ModelConfigRow } from "../../services/model-configs.js";
 import { builder } from "../builder.js";
+import { entityId } from "../ids.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
 import { Budget, BudgetInput, BudgetPatchInput } from "./budget.js";
@@ -111,14 +112,14 @@ builder.mutationFields((t) => ({
     type: ModelConfigPayload,
     args: { id: t.arg.string({ required: true }), input: t.arg({ type: UpdateModelConfigInput, required: true }) },
     errors: errors("UpdateModelConfigResult"),
-    resolve: (_root, { id, input }, ctx) => updateModelConfig(ctx, id, patchInput(input)),
+    resolve: (_root, { id, input }, ctx) => updateModelConfig(ctx, entityId(id, "ModelConfig"), patchInput(input)),
   }),
   deleteModelConfig: t.field({
     type: DeletedPayload,
     args: { id: t.arg.string({ required: true }) },
     errors: errors("DeleteModelConfigResult"),
     resolve: async (_root, { id }, ctx) => {
-      await deleteModelConfig(ctx, id);
+      await deleteModelConfig(ctx, entityId(id, "ModelConfig"));
       return { typename: "ModelConfig", id };
     },
   }),
@@ -127,12 +128,12 @@ builder.mutationFields((t) => ({
     description: "Temporary extra headroom on a budget of the key (its own or one of its provider configs').",
     args: { virtualKeyId: t.arg.string({ required: true }), budgetId: t.arg.string({ required: true }), input: t.arg({ type: BudgetOverrideInput, required: true }) },
     errors: errors("SetBudgetOverrideResult"),
-    resolve: (_root, { virtualKeyId, budgetId, input }, ctx) => setBudgetOverride(ctx, virtualKeyId, budgetId, withoutNulls(input)),
+    resolve: (_root, { virtualKeyId, budgetId, input }, ctx) => setBudgetOverride(ctx, entityId(virtualKeyId, "VirtualKey"), budgetId, withoutNulls(input)),
   }),
   clearBudgetOverride: t.field({
     type: BudgetPayload,
     args: { virtualKeyId: t.arg.string({ required: true }), budgetId: t.arg.string({ required: true }) },
     errors: errors("ClearBudgetOverrideResult"),
-    resolve: (_root, { virtualKeyId, budgetId }, ctx) => clearBudgetOverride(ctx, virtualKeyId, budgetId),
+    resolve: (_root, { virtualKeyId, budgetId }, ctx) => clearBudgetOverride(ctx, entityId(virtualKeyId, "VirtualKey"), budgetId),
   }),
 }));

@@ -5,6 +5,7 @@ import { listOrder } from "../../services/pagination.js";
 import type { CustomerRow } from "../../services/shapes.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { entityId } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
@@ -66,9 +67,12 @@ builder.queryFields((t) => ({
   customer: t.prismaField({
     type: "Customer",
     nullable: true,
-    description: "A customer by database UUID; null when unknown or not a UUID.",
+    description: "A customer by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, { id }) => (isUuid(id) ? db.customer.findUnique({ ...query, where: { id } }) : null),
+    resolve: (query, _root, args) => {
+      const id = entityId(args.id, "Customer");
+      return isUuid(id) ? db.customer.findUnique({ ...query, where: { id } }) : null;
+    },
   }),
   customers: t.connection(
     {
@@ -119,17 +123,17 @@ builder.mutationFields((t) => ({
   }),
   updateCustomer: t.field({
     type: CustomerPayload,
-    args: { id: t.arg.string({ required: true, description: "Database UUID." }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
+    args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateCustomerResult" } },
-    resolve: (_root, { id, input }, ctx) => updateCustomer(ctx, id, patchInput(input)),
+    resolve: (_root, { id, input }, ctx) => updateCustomer(ctx, entityId(id, "Customer"), patchInput(input)),
   }),
   deleteCustomer: t.field({
     type: DeletedPayload,
     description: "Deletes the customer with its budgets and rate limit; its teams and keys stay, detached.",
-    args: { id: t.arg.string({ required: true, description: "Database UUID." }) },
+    args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "DeleteCustomerResult" } },
     resolve: async (_root, { id }, ctx) => {
-      await deleteCustomer(ctx, id);
+      await deleteCustomer(ctx, entityId(id, "Customer"));
       return { typename: "Customer", id };
     },
   }),

@@ -3,6 +3,7 @@ import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { entityId } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { Budget, budgetsQuery, budgetsSelection } from "./budget.js";
 
@@ -62,9 +63,12 @@ builder.queryFields((t) => ({
   modelConfig: t.prismaField({
     type: "ModelConfig",
     nullable: true,
-    description: "A model config by database UUID; null when unknown or not a UUID.",
+    description: "A model config by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, { id }) => (isUuid(id) ? db.modelConfig.findUnique({ ...query, where: { id } }) : null),
+    resolve: (query, _root, args) => {
+      const id = entityId(args.id, "ModelConfig");
+      return isUuid(id) ? db.modelConfig.findUnique({ ...query, where: { id } }) : null;
+    },
   }),
   modelConfigs: t.prismaConnection(
     {

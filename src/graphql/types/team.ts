@@ -5,6 +5,7 @@ import type { TeamRow } from "../../services/shapes.js";
 import { createTeam, deleteTeam, updateTeam } from "../../services/teams.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { entityId, withEntityIds } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
@@ -51,7 +52,7 @@ export const Team = builder.prismaNode("Team", {
 const TeamFilter = builder.inputType("TeamFilter", {
   fields: (t) => ({
     search: t.string(searchArg),
-    customerId: t.string({ description: "Only teams of this customer (database UUID)." }),
+    customerId: t.string({ description: "Only teams of this customer (database UUID or relay id)." }),
     overBudget: t.boolean(overBudgetArg),
   }),
 });
@@ -60,16 +61,19 @@ builder.queryFields((t) => ({
   team: t.prismaField({
     type: "Team",
     nullable: true,
-    description: "A team by database UUID; null when unknown or not a UUID.",
+    description: "A team by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, { id }) => (isUuid(id) ? db.team.findUnique({ ...query, where: { id } }) : null),
+    resolve: (query, _root, args) => {
+      const id = entityId(args.id, "Team");
+      return isUuid(id) ? db.team.findUnique({ ...query, where: { id } }) : null;
+    },
   }),
   teams: t.connection(
     {
       type: Team,
       description: "Teams, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: TeamFilter }), orderBy: t.arg({ type: ListOrder }) },
-      resolve: (_root, args, ctx, info) => resolveList("Team", (q) => db.team.findMany(q), args, args.filter, ctx, info),
+      resolve: (_root, args, ctx, info) => resolveList("Team", (q) => db.team.findMany(q), args, args.filter && withEntityIds(args.filter), ctx, info),
     },
     { name: "TeamConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "TeamEdge" },
@@ -79,7 +83,7 @@ builder.queryFields((t) => ({
 const CreateTeamInput = builder.inputType("CreateTeamInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
-    customerId: t.string({ description: "Database UUID of the owning customer." }),
+    customerId: t.string({ description: "Database UUID or relay id of the owning customer." }),
     calendarAligned: t.boolean(),
     budget: t.field({ type: BudgetInput }),
     budgets: t.field({ type: [BudgetInput] }),
@@ -109,21 +113,21 @@ builder.mutationFields((t) => ({
     type: TeamPayload,
     args: { input: t.arg({ type: CreateTeamInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateTeamResult" } },
-    resolve: (_root, { input }, ctx) => createTeam(ctx, withoutNulls(input)),
+    resolve: (_root, { input }, ctx) => createTeam(ctx, withEntityIds(withoutNulls(input))),
   }),
   updateTeam: t.field({
     type: TeamPayload,
-    args: { id: t.arg.string({ required: true, description: "Database UUID." }), input: t.arg({ type: UpdateTeamInput, required: true }) },
+    args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }), input: t.arg({ type: UpdateTeamInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateTeamResult" } },
-    resolve: (_root, { id, input }, ctx) => updateTeam(ctx, id, patchInput(input)),
+    resolve: (_root, { id, input }, ctx) => updateTeam(ctx, entityId(id, "Team"), withEntityIds(patchInput(input))),
   }),
   deleteTeam: t.field({
     type: DeletedPayload,
     description: "Deletes the team with its budgets and rate limit; its keys stay, detached.",
-    args: { id: t.arg.string({ required: true, description: "Database UUID." }) },
+    args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "DeleteTeamResult" } },
     resolve: async (_root, { id }, ctx) => {
-      await deleteTeam(ctx, id);
+      await deleteTeam(ctx, entityId(id, "Team"));
       return { typename: "Team", id };
     },
   }),

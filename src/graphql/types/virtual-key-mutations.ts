@@ -2,6 +2,7 @@ import type { VirtualKeyRow } from "../../services/shapes.js";
 import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../../services/virtual-key-updates.js";
 import { createVirtualKey, type CreatedVirtualKey } from "../../services/virtual-keys.js";
 import { builder } from "../builder.js";
+import { entityId, withEntityIds } from "../ids.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
 import { BudgetInput, BudgetPatchInput } from "./budget.js";
@@ -16,8 +17,8 @@ const CreateVirtualKeyInput = builder.inputType("CreateVirtualKeyInput", {
   fields: (t) => ({
     name: t.string({ required: true }),
     description: t.string(),
-    teamId: t.string({ description: "Database UUID of the owning team." }),
-    customerId: t.string({ description: "Database UUID of the owning customer." }),
+    teamId: t.string({ description: "Database UUID or relay id of the owning team." }),
+    customerId: t.string({ description: "Database UUID or relay id of the owning customer." }),
     isActive: t.boolean(),
     calendarAligned: t.boolean(),
     allowAllProviders: t.boolean(),
@@ -97,27 +98,27 @@ const VirtualKeyPayload = builder.objectRef<VirtualKeyRow>("VirtualKeyPayload").
   fields: (t) => ({ virtualKey: t.field({ type: VirtualKey, resolve: (row) => row }) }),
 });
 
-const idArg = { required: true, description: "Database UUID." } as const;
+const idArg = { required: true, description: "Database UUID or relay id." } as const;
 
 builder.mutationFields((t) => ({
   createVirtualKey: t.field({
     type: CreateVirtualKeyPayload,
     args: { input: t.arg({ type: CreateVirtualKeyInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateVirtualKeyResult" } },
-    resolve: (_root, { input }, ctx) => createVirtualKey(ctx, withoutNulls(input)),
+    resolve: (_root, { input }, ctx) => createVirtualKey(ctx, withEntityIds(withoutNulls(input))),
   }),
   updateVirtualKey: t.field({
     type: VirtualKeyPayload,
     args: { id: t.arg.string(idArg), input: t.arg({ type: UpdateVirtualKeyInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateVirtualKeyResult" } },
-    resolve: (_root, { id, input }, ctx) => updateVirtualKey(ctx, id, patchInput(input)),
+    resolve: (_root, { id, input }, ctx) => updateVirtualKey(ctx, entityId(id, "VirtualKey"), withEntityIds(patchInput(input))),
   }),
   rotateVirtualKey: t.field({
     type: RotateVirtualKeyPayload,
     description: "Issues a new value for the key; the old one stops working at once.",
     args: { id: t.arg.string(idArg) },
     errors: { types: mutationErrors, directResult: true, union: { name: "RotateVirtualKeyResult" } },
-    resolve: (_root, { id }, ctx) => rotateVirtualKey(ctx, id),
+    resolve: (_root, { id }, ctx) => rotateVirtualKey(ctx, entityId(id, "VirtualKey")),
   }),
   deleteVirtualKey: t.field({
     type: DeletedPayload,
@@ -125,7 +126,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.string(idArg) },
     errors: { types: mutationErrors, directResult: true, union: { name: "DeleteVirtualKeyResult" } },
     resolve: async (_root, { id }, ctx) => {
-      await deleteVirtualKey(ctx, id);
+      await deleteVirtualKey(ctx, entityId(id, "VirtualKey"));
       return { typename: "VirtualKey", id };
     },
   }),

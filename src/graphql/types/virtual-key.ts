@@ -3,6 +3,7 @@ import { hashKey, maskKey } from "../../lib/api-keys.js";
 import { primaryBudget } from "../../services/limits.js";
 import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
+import { entityId, withEntityIds } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { ForbiddenError } from "../errors.js";
 import { anyExhausted, spendOf } from "../../services/limit-status.js";
@@ -70,8 +71,8 @@ export const VirtualKey = builder.prismaNode("VirtualKey", {
 const VirtualKeyFilter = builder.inputType("VirtualKeyFilter", {
   fields: (t) => ({
     search: t.string(searchArg),
-    teamId: t.string({ description: "Only keys of this team (database UUID)." }),
-    customerId: t.string({ description: "Only keys of this customer, attached directly or through one of its teams (database UUID)." }),
+    teamId: t.string({ description: "Only keys of this team (database UUID or relay id)." }),
+    customerId: t.string({ description: "Only keys of this customer, attached directly or through one of its teams (database UUID or relay id)." }),
     isActive: t.boolean(),
     provider: t.string({ description: "Only keys with a provider config for this provider." }),
     overBudget: t.boolean(overBudgetArg),
@@ -82,9 +83,12 @@ builder.queryFields((t) => ({
   virtualKey: t.prismaField({
     type: "VirtualKey",
     nullable: true,
-    description: "A virtual key by database UUID; null when unknown or not a UUID.",
+    description: "A virtual key by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, { id }) => (isUuid(id) ? db.virtualKey.findUnique({ ...query, where: { id } }) : null),
+    resolve: (query, _root, args) => {
+      const id = entityId(args.id, "VirtualKey");
+      return isUuid(id) ? db.virtualKey.findUnique({ ...query, where: { id } }) : null;
+    },
   }),
   virtualKeyByValue: t.prismaField({
     type: "VirtualKey",
@@ -102,7 +106,7 @@ builder.queryFields((t) => ({
       type: VirtualKey,
       description: "Virtual keys, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: VirtualKeyFilter }), orderBy: t.arg({ type: ListOrder }) },
-      resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter, ctx, info),
+      resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter && withEntityIds(args.filter), ctx, info),
     },
     { name: "VirtualKeyConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "VirtualKeyEdge" },
