@@ -86,6 +86,6 @@ server.listen(config.PORT, config.HOST, () => {
   const base = `http://${config.HOST}:${port}`;
   logger.info(
     { host: config.HOST, port, database: describeDatabase(config.database) },
-    `listening on ${base} with ${describeDatabase(config.database)}: GraphQL and GraphiQL at /graphql, REST at /api/governance, health at /health and /ready, metrics at /metrics`,
+    `listening on ${base} with ${describeDatabase(config.database)}: GraphQL and GraphiQL at /graphql, REST at /api/governance (reference at /docs, /openapi.json), health at /health and /ready, metrics at /metrics`,
   );
 });

@@ -22,17 +22,19 @@ import { readiness } from "../services/readiness.js";
 import { budgetOverrideRoutes } from "./budget-overrides.js";
 import { customerRoutes } from "./customers.js";
 import { enforcementRoutes } from "./enforcement.js";
+import { registerDocs } from "./docs.js";
 import { errorResponse, toErrorResponse } from "./errors.js";
 import { isJsonContentType, readJson, type Route } from "./http.js";
 import { limitRoutes } from "./limits.js";
 import { mcpRoutes } from "./mcp.js";
 import { modelConfigRoutes } from "./model-configs.js";
+import { openApiDocument } from "./openapi.js";
 import { providerGovernanceRoutes } from "./provider-governance.js";
 import { providerRoutes } from "./providers.js";
 import { teamRoutes } from "./teams.js";
 import { virtualKeyRoutes } from "./virtual-keys.js";
 
-const routes: Route[] = [
+export const restRoutes: readonly Route[] = [
   ...customerRoutes,
   ...teamRoutes,
   ...virtualKeyRoutes,
@@ -44,6 +46,10 @@ const routes: Route[] = [
   ...budgetOverrideRoutes,
   ...enforcementRoutes,
 ];
+
+let document: Record<string, unknown> | undefined;
+/** Built on first request (once per process). */
+const openApi = () => (document ??= openApiDocument(restRoutes));
 
 /** The GraphQL endpoint (yoga): gets the request and the request id chosen at the edge. */
 export interface GraphqlEndpoint {
@@ -57,6 +63,8 @@ const INDEX = {
   service: "governance-service",
   graphql: "/graphql",
   rest: "/api/governance",
+  openapi: "/openapi.json",
+  docs: "/docs",
   metrics: "/metrics",
   health: "/health",
   ready: "/ready",
@@ -66,6 +74,7 @@ const INDEX = {
 const CORS_HEADERS = ["content-type", "authorization", "x-request-id", "x-graphql-yoga-csrf", "x-bf-vk", "x-api-key", "x-goog-api-key", "api-key"];
 
 const isGraphql = (path: string) => path === "/graphql" || path.startsWith("/graphql/");
+const isDocs = (path: string) => path === "/docs" || path.startsWith("/docs/");
 const rawPath = (c: Context) => new URL(c.req.url).pathname;
 
 /** Empty segments are ignored (`//a/b/` routes like `/a/b`), as the Bifrost routes always did. */
@@ -116,7 +125,7 @@ function accessLog(logger: Logger): MiddlewareHandler<Env> {
 function registerRoutes(app: Hono<Env>, config: Config, logger: Logger): void {
   const literals = (path: string) => path.split("/").filter((s) => s && !s.startsWith(":")).length;
   const byPath = new Map<string, Route[]>();
-  for (const r of routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+  for (const r of restRoutes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
   const paths = [...byPath.keys()].sort((a, b) => literals(b) - literals(a));
   for (const path of paths) {
     const group = byPath.get(path)!;
@@ -155,7 +164,7 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   app.use(contextStorage()); // log lines written while serving a request carry its reqId (src/logger.ts)
   app.use(echoRequestId);
   app.use(accessLog(logger));
-  app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : apiHeaders(c, next)));
+  app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : isDocs(c.req.path) ? pageHeaders(c, next) /* docs.ts sets its own CSP */ : apiHeaders(c, next)));
   if (config.CORS_ORIGINS.length > 0) {
     const origin = config.CORS_ORIGINS.includes("*") ? "*" : [...config.CORS_ORIGINS];
     app.use(cors({ origin, allowMethods: ["GET", "POST", "PUT", "DELETE"], allowHeaders: CORS_HEADERS, exposeHeaders: ["x-request-id"], maxAge: 600 }));
@@ -173,6 +182,8 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
     const state = await readiness();
     return state.ready ? c.json({ status: "ready", database: config.database.kind }) : errorResponse(503, `Not ready: ${state.reason}`);
   });
+  app.get("/openapi.json", (c) => c.json(openApi()));
+  registerDocs(app);
   app.get("/metrics", async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }));
   if (graphql) {
     const toYoga = (c: Context<Env>) => graphql.fetch(c.req.raw, { requestId: c.get("requestId") });

@@ -12,6 +12,9 @@ export interface RestResult<T = any> {
   headers: Headers;
 }
 
+/** Every response rest() saw in this test file (test/rest/openapi.test.ts validates them against /openapi.json). */
+export const recorded: { method: string; path: string; status: number; body: unknown }[] = [];
+
 /** Calls the REST API. `body` is JSON-encoded unless it is already a string (to send invalid JSON). */
 export async function rest<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResult<T>> {
   const init: RequestInit = { method, headers: { "content-type": "application/json", ...headers } };
@@ -24,6 +27,7 @@ export async function rest<T = any>(method: string, path: string, body?: unknown
   } catch {
     /* non-JSON body stays text */
   }
+  recorded.push({ method, path, status: res.status, body: parsed });
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 

@@ -49,7 +49,7 @@ describe(`operability endpoints (${engine})`, () => {
   it("GET / is a JSON index of the service's endpoints", async () => {
     const res = await rest("GET", "/");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ graphql: "/graphql", rest: "/api/governance", metrics: "/metrics", health: "/health", ready: "/ready" });
+    expect(res.body).toMatchObject({ graphql: "/graphql", rest: "/api/governance", openapi: "/openapi.json", docs: "/docs", metrics: "/metrics", health: "/health", ready: "/ready" });
   });
 
   it("/health is liveness; /ready is 200 when every migration is applied", async () => {
