@@ -50,6 +50,10 @@ const envSchema = z.object({
   CORS_ORIGINS: origins,
   /** Apply pending migrations before listening (false: a separate `npm run db:migrate` step does it). */
   MIGRATE_ON_START: bool("true"),
+  /** Enforcement configuration cache: entries per cache (keys, routes), least recently used evicted. */
+  CONFIG_CACHE_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+  /** How long an unknown key hash or a model without governance stays cached (ms). */
+  CONFIG_CACHE_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 
 /** What to tell the operator for each variable: the expected value (and the default). */
@@ -70,6 +74,8 @@ const expected: Record<string, string> = {
   MAX_BODY_BYTES: "an integer number of bytes from 1024 to 1073741824 (default 1048576 = 1 MiB)",
   CORS_ORIGINS: "comma-separated origins such as https://app.example.com (scheme, host, optional port, no path), or * (default: none)",
   MIGRATE_ON_START: "true or false (default true)",
+  CONFIG_CACHE_SIZE: "an integer from 100 to 10000000 (default 10000)",
+  CONFIG_CACHE_NEGATIVE_TTL_MS: "an integer number of milliseconds from 0 to 600000 (default 5000)",
 };
 /** Values never echoed in an error line. */
 const secret = new Set(["ADMIN_TOKEN", "DATABASE_URL"]);

@@ -52,6 +52,8 @@ if (config.MIGRATE_ON_START) {
 const database = await import("./db/client.js"); // a namespace: `rawSql` is a live binding, set by openDatabase()
 const { closeDatabase, openDatabase } = database;
 const { createApp } = await import("./server.js");
+const { configureConfigCache } = await import("./services/enforcement-config.js");
+configureConfigCache({ size: config.CONFIG_CACHE_SIZE, negativeTtlMs: config.CONFIG_CACHE_NEGATIVE_TTL_MS });
 const { createAdaptorServer } = await import("@hono/node-server");
 
 try {

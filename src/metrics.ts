@@ -78,7 +78,7 @@ export const usageDecision = (r: { recorded: boolean }) => (r.recorded ? "record
 
 const cacheHits = new Counter({ name: "governance_config_cache_hits_total", help: "Enforcement configuration cache hits", labelNames: ["entry"] as const, registers: [registry] });
 const cacheMisses = new Counter({ name: "governance_config_cache_misses_total", help: "Enforcement configuration cache misses (loads from the database)", labelNames: ["entry"] as const, registers: [registry] });
-const cacheInvalidations = new Counter({ name: "governance_config_cache_invalidations_total", help: "Enforcement configuration cache clears (a newer configuration version was seen)", registers: [registry] });
+const cacheInvalidations = new Counter({ name: "governance_config_cache_invalidations_total", help: "Enforcement configuration cache entries forgotten (a change of their scopes was seen)", registers: [registry] });
 
 /** Hooks for the configuration cache (src/services/enforcement-config.ts). `entry`: key or route. */
 export const configCacheMetrics = {

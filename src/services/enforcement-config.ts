@@ -1,13 +1,17 @@
 /**
  * Enforcement configuration: which budgets and rate limits guard a (virtual key, provider, model), and the
- * key's allow-lists. Cached per process and tagged with the database's configuration version (the
- * `ConfigVersion` row, bumped by triggers on every change to what is cached here). Every hot-path statement
- * returns the current version; a mismatch clears the cache and the statement is retried, so no instance
- * ever enforces stale configuration. Counters (usage, last_reset) and limits are never cached: the
- * statements read them live. Only used by src/services/enforcement*.ts, usage*.ts, quota.ts.
+ * key's allow-lists. Cached per process in two bounded LRUs (keys by value hash, routes by provider+model).
+ * Each entry carries the database snapshot taken before it was loaded and its scopes (`vk:<id>`,
+ * `team:<id>`, `customer:<id>`, `hash:<value hash>`, `provider:<name>`, `model:<name>`, `*`); triggers log
+ * every configuration write under the scopes it touches (the `ConfigChange` table). Every hot-path statement
+ * checks that no change of its entries' scopes was committed outside their snapshots; if one was, only those
+ * entries are reloaded and the statement retried — a write to one key or model invalidates nothing else.
+ * Unknown key hashes and routes without model governance are cached too (negatively), for a short TTL.
+ * Counters (usage, last_reset) and limits are never cached: the statements read them live.
+ * Only used by src/services/enforcement*.ts, usage*.ts, quota.ts.
  */
 import { configCacheMetrics } from "../metrics.js";
-import { db } from "../db/client.js";
+import { db, rawSql } from "../db/client.js";
 import { compareDurations } from "../lib/duration.js";
 import { compileModelList, type ModelMatcher } from "../lib/model-patterns.js";
 
@@ -81,10 +85,53 @@ export interface RouteConfig {
   providerKeys: KeyRef[];
 }
 
-const MAX_ENTRIES = 10_000;
-let cachedVersion: string | null = null;
-const keys = new Map<string, KeyConfig>();
-const routes = new Map<string, RouteConfig>();
+export const configCacheOptions = {
+  /** Entries per cache (keys, routes); the least recently used is evicted beyond it. */
+  size: 10_000,
+  /** How long an unknown key hash or a route without model governance is cached (ms). */
+  negativeTtlMs: 5_000,
+  /** Age after which any entry is reloaded (ms); the change log keeps rows twice as long. */
+  maxAgeMs: 5 * 60_000,
+};
+
+/** Overrides cache options (src/main.ts from the environment, tests). */
+export function configureConfigCache(options: Partial<typeof configCacheOptions>): void {
+  Object.assign(configCacheOptions, options);
+}
+
+/** A bounded map that forgets its least recently used entry. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  get size(): number {
+    return this.map.size;
+  }
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > configCacheOptions.size) this.map.delete(this.map.keys().next().value!);
+  }
+  delete(key: string): boolean {
+    return this.map.delete(key);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+interface Entry<T> {
+  versioned: Versioned<T>;
+  expiresAt: number;
+}
+const keys = new Lru<Entry<KeyConfig | null>>();
+const routes = new Lru<Entry<RouteConfig>>();
 
 type BudgetRow = { id: string; resetDuration: string; calendarAligned: boolean };
 type RateLimitRow = { id: string; tokenResetDuration: string | null; requestResetDuration: string | null; calendarAligned: boolean };
@@ -101,28 +148,27 @@ function limits(level: Level, name: string, budgets: BudgetRow[], rateLimit: Rat
   };
 }
 
-/** The configuration version as stored now (a decimal string: bigint). */
-export async function readConfigVersion(): Promise<string> {
-  const row = await db.configVersion.findUnique({ where: { id: 1 }, select: { version: true } });
-  return String(row?.version ?? 0n);
+/** The database's current snapshot (pg_snapshot text): changes committed outside it are newer than a load. */
+export async function currentSnapshot(): Promise<string> {
+  const [row] = await rawSql.query<{ s: string }>(`SELECT pg_current_snapshot()::text AS s`, [], "gov_snapshot_v1");
+  return row!.s;
 }
 
-/** Forgets everything cached (a statement saw another version). */
+/** Forgets everything cached (tests; a truncate is handled by the `*` scope). */
 export function invalidateConfig(): void {
-  if (cachedVersion !== null) configCacheMetrics.invalidation();
-  cachedVersion = null;
+  configCacheMetrics.invalidation();
   keys.clear();
   routes.clear();
 }
 
-/** Makes `version` the cache's version unless it is older (versions only grow); false when older. */
-function adopt(version: string): boolean {
-  if (cachedVersion !== null && BigInt(version) < BigInt(cachedVersion)) return false;
-  if (cachedVersion !== version || keys.size + routes.size >= MAX_ENTRIES) {
-    invalidateConfig();
-    cachedVersion = version;
-  }
-  return true;
+/** Forgets one key's entry (a statement saw a change of its scopes). */
+export function forgetKey(valueHash: string): void {
+  if (keys.delete(valueHash)) configCacheMetrics.invalidation();
+}
+
+/** Forgets one route's entry. */
+export function forgetRoute(provider: string, model: string): void {
+  if (routes.delete(`${provider}\u0000${model}`)) configCacheMetrics.invalidation();
 }
 
 async function loadKey(valueHash: string): Promise<KeyConfig | null> {
@@ -201,8 +247,9 @@ async function loadRoute(provider: string, model: string): Promise<RouteConfig> 
 
 export interface Versioned<T> {
   value: T;
-  /** The configuration version `value` was loaded at (or later): pass it to the statement. */
-  version: string;
+  /** The snapshot taken before `value` was loaded, and the scopes whose change makes it stale: pass both to the statement. */
+  snapshot: string;
+  scopes: string[];
 }
 
 /** Loads once per key at a time: concurrent misses for the same key share one load (no thundering herd). */
@@ -216,31 +263,83 @@ function singleFlight<T>(pending: Map<string, Promise<T>>, key: string, load: ()
 const pendingKeys = new Map<string, Promise<Versioned<KeyConfig | null>>>();
 const pendingRoutes = new Map<string, Promise<Versioned<RouteConfig>>>();
 
-/** A key's configuration by the SHA-256 of its value (null: no such key). Unknown keys are not cached. */
+function cached<T>(cache: Lru<Entry<T>>, key: string, now: number): Versioned<T> | undefined {
+  const hit = cache.get(key);
+  if (hit && hit.expiresAt <= now) {
+    cache.delete(key);
+    return undefined;
+  }
+  return hit?.versioned;
+}
+
+const keyScopes = (valueHash: string, k: KeyConfig | null) =>
+  k ? ["*", `vk:${k.id}`, ...(k.teamId ? [`team:${k.teamId}`] : []), ...(k.customerId ? [`customer:${k.customerId}`] : [])] : ["*", `hash:${valueHash}`];
+
+/** A key's configuration by the SHA-256 of its value (null: no such key, cached for the negative TTL). */
 export async function keyConfig(valueHash: string): Promise<Versioned<KeyConfig | null>> {
-  const hit = cachedVersion !== null ? keys.get(valueHash) : undefined;
+  const hit = cached(keys, valueHash, Date.now());
   configCacheMetrics.lookup("key", !!hit);
-  if (hit) return { value: hit, version: cachedVersion! };
+  if (hit) return hit;
   return singleFlight(pendingKeys, valueHash, async () => {
-    const version = await readConfigVersion();
+    const snapshot = await currentSnapshot();
     const value = await loadKey(valueHash);
-    if (value && adopt(version)) keys.set(valueHash, value);
-    return { value, version };
+    const versioned = { value, snapshot, scopes: keyScopes(valueHash, value) };
+    keys.set(valueHash, { versioned, expiresAt: Date.now() + (value ? configCacheOptions.maxAgeMs : configCacheOptions.negativeTtlMs) });
+    return versioned;
   });
 }
 
-/** Provider- and model-level governance for a provider and model. */
+/** Provider- and model-level governance for a provider and model (a model without any: cached for the negative TTL). */
 export async function routeConfig(provider: string, model: string): Promise<Versioned<RouteConfig>> {
   const cacheKey = `${provider}\u0000${model}`;
-  const hit = cachedVersion !== null ? routes.get(cacheKey) : undefined;
+  const hit = cached(routes, cacheKey, Date.now());
   configCacheMetrics.lookup("route", !!hit);
-  if (hit) return { value: hit, version: cachedVersion! };
+  if (hit) return hit;
   return singleFlight(pendingRoutes, cacheKey, async () => {
-    const version = await readConfigVersion();
+    const snapshot = await currentSnapshot();
     const value = await loadRoute(provider, model);
-    if (adopt(version)) routes.set(cacheKey, value);
-    return { value, version };
+    const versioned = { value, snapshot, scopes: ["*", `provider:${provider}`, `model:${model}`] };
+    const known = value.model || value.modelProvider;
+    routes.set(cacheKey, { versioned, expiresAt: Date.now() + (known ? configCacheOptions.maxAgeMs : configCacheOptions.negativeTtlMs) });
+    return versioned;
   });
+}
+
+/** What a statement checks for freshness: each scope with the snapshot of the entry it came from. */
+export interface Freshness {
+  scopes: string[];
+  snapshots: string[];
+}
+
+/** The freshness parameters of the entries a statement relies on. */
+export function freshness(...entries: (Versioned<unknown> | null)[]): Freshness {
+  const scopes: string[] = [];
+  const snapshots: string[] = [];
+  for (const e of entries) {
+    if (!e) continue;
+    for (const s of e.scopes) {
+      scopes.push(s);
+      snapshots.push(e.snapshot);
+    }
+  }
+  return { scopes, snapshots };
+}
+
+/** SQL: true when no change of the statement's scopes ($scopes text[], $snaps text[]) was committed outside its entry's snapshot. */
+export const freshSql = (scopes: string, snaps: string) => `NOT EXISTS (
+    SELECT 1 FROM unnest(${scopes}::text[], ${snaps}::text[]) AS f(scope, snap)
+    JOIN "ConfigChange" c ON c."scope" = f.scope
+    WHERE NOT pg_visible_in_snapshot(c."xid", f.snap::pg_snapshot))`;
+
+/** Prunes change-log rows no cache entry can still need (older than twice the maximum entry age). */
+export async function pruneConfigChanges(now: Date): Promise<number> {
+  const before = new Date(now.getTime() - 2 * configCacheOptions.maxAgeMs).toISOString();
+  const [row] = await rawSql.query<{ n: number }>(
+    `WITH d AS (DELETE FROM "ConfigChange" WHERE "at" < $1::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    [before],
+    "gov_prune_changes_v1",
+  );
+  return row?.n ?? 0;
 }
 
 /** Budget and rate-limit refs by id (rows since deleted are left out): the levels a reservation holds. */
@@ -253,7 +352,7 @@ export async function limitRefs(budgetIds: string[], rateLimitIds: string[]): Pr
   return { budgets: budgets.map((b) => ({ ...b, level, name: "VK" })), rateLimits: rateLimits.map((r) => ({ ...r, level, name: "VK" })) };
 }
 
-/** Test and benchmark hook: how many entries are cached, and at which version. */
-export function configCacheState(): { version: string | null; keys: number; routes: number } {
-  return { version: cachedVersion, keys: keys.size, routes: routes.size };
+/** Test and benchmark hook: how many entries are cached. */
+export function configCacheState(): { keys: number; routes: number } {
+  return { keys: keys.size, routes: routes.size };
 }

@@ -4,15 +4,15 @@
  * budget rows, then its rate-limit rows, each in id order (the global lock order of every enforcement
  * statement, so they cannot deadlock each other), treats expired windows as fresh, and admits the requests
  * in order while every level is still below its cap (a monotone condition, so the admitted requests are a
- * prefix of the batch: exactly what running them one by one would admit). Only when the configuration
- * version is still the caller's, it adds the admitted amounts to every row and inserts one Reservation per
+ * prefix of the batch: exactly what running them one by one would admit). Only when the caller's cached
+ * configuration is still current (no change of its scopes since its snapshots), it adds the admitted amounts to every row and inserts one Reservation per
  * admitted request. Money in USD (numeric, passed as text), tokens as bigint text, time UTC.
  * Hand-written SQL for PostgreSQL 15+ (PGlite runs 18). Callers: src/services/enforcement.ts only.
  */
 import { rawSql } from "../db/client.js";
 import { expiryThreshold, resetStart } from "../lib/duration.js";
 import { Coalescer } from "./coalesce.js";
-import type { BudgetRef, RateLimitRef } from "./enforcement-config.js";
+import { freshSql, type BudgetRef, type Freshness, type RateLimitRef } from "./enforcement-config.js";
 
 /** A timestamptz(3) as bigint milliseconds since the Unix epoch (exact; independent of DateStyle/TimeZone). */
 export const epochMs = (col: string) => `(extract(epoch from ${col}) * 1000)::bigint`;
@@ -25,8 +25,7 @@ export const OVERRIDE_ON_RESET = `
     "overrideCyclesRemaining" = CASE WHEN bl.expired AND b."overrideMode" = 'cycles' THEN NULLIF(b."overrideCyclesRemaining" - 1, 0) ELSE b."overrideCyclesRemaining" END`;
 
 const CHECK_SQL = `
-WITH ver AS (SELECT "version" AS v FROM "ConfigVersion" WHERE "id" = 1),
-req AS (SELECT * FROM unnest($15::text[], $16::numeric[], $17::bigint[]) WITH ORDINALITY AS q(rid, cost, tok, ord)),
+WITH req AS (SELECT * FROM unnest($15::text[], $16::numeric[], $17::bigint[]) WITH ORDINALITY AS q(rid, cost, tok, ord)),
 seen AS (
   SELECT q.rid, bool_and(r."keyHash" IS NOT DISTINCT FROM $18::text AND r."provider" = $12 AND r."model" = $13) AS same
   FROM req q JOIN (
@@ -61,7 +60,7 @@ rl AS (
   WHERE (SELECT count(*) FROM bl) >= 0
   ORDER BY r."id" FOR UPDATE OF r),
 st AS (
-  SELECT (SELECT v FROM ver) = $1::bigint
+  SELECT ${freshSql("$1", "$19")}
     AND (SELECT count(*) FROM bl) = cardinality($2::uuid[]) AND (SELECT count(*) FROM rl) = cardinality($5::uuid[]) AS fresh),
 adm AS (
   SELECT c.* FROM cand c, st WHERE st.fresh AND $10::boolean
@@ -87,7 +86,7 @@ ins AS (
   SELECT adm.rid, $11::uuid, $18::text, $12, $13, adm.cost, adm.tok, arr.bids, arr.bgens, arr.rids, arr.tgens, arr.rgens, $14::timestamptz
   FROM adm, arr ORDER BY adm.rid RETURNING "requestId"),
 head AS (
-  SELECT st.fresh, (SELECT v FROM ver)::text AS version,
+  SELECT st.fresh,
     (SELECT array_agg(CASE WHEN q.rid IN (SELECT "requestId" FROM ins) THEN 'a' WHEN q.rid IN (SELECT rid FROM new) THEN 'x'
       WHEN q.rid IN (SELECT rid FROM seen WHERE same) THEN 'd' ELSE 'c' END ORDER BY q.ord) FROM req q) AS statuses
   FROM st),
@@ -139,9 +138,8 @@ export interface RateLimitState {
 export type CheckStatus = "admitted" | "duplicate" | "conflict" | "denied";
 
 export interface BatchOutcome {
-  /** The statement saw the caller's configuration version and every row it was given. */
+  /** No change of the caller's configuration scopes since its snapshots, and every row it was given exists. */
   fresh: boolean;
-  version: string;
   budgets: BudgetState[];
   rateLimits: RateLimitState[];
   statuses: CheckStatus[];
@@ -155,7 +153,7 @@ export interface CheckOutcome extends Omit<BatchOutcome, "statuses"> {
 
 /** What every check of one batch shares. */
 export interface ChainParams {
-  version: string;
+  freshness: Freshness;
   budgets: BudgetRef[];
   rateLimits: RateLimitRef[];
   /** False: decide only, write nothing. */
@@ -199,7 +197,7 @@ export function chainArrays(budgets: BudgetRef[], rateLimits: RateLimitRef[], no
 
 /** Batch key: requests with equal keys have identical chain parameters. */
 export function chainKey(c: ChainParams): string {
-  return [c.version, c.reserve ? "r" : "d", c.virtualKeyId ?? "-", c.keyHash ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
+  return [...c.freshness.scopes, ...c.freshness.snapshots, c.reserve ? "r" : "d", c.virtualKeyId ?? "-", c.keyHash ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
 }
 
 type Row = Record<string, string | boolean | string[] | null>;
@@ -210,11 +208,11 @@ export async function runCheckBatch(chain: ChainParams, requests: Omit<CheckRequ
   const rows = await rawSql.query<Row>(
     CHECK_SQL,
     [
-      chain.version, ...chainArrays(chain.budgets, chain.rateLimits, chain.now), chain.reserve, chain.virtualKeyId, chain.provider, chain.model,
+      chain.freshness.scopes, ...chainArrays(chain.budgets, chain.rateLimits, chain.now), chain.reserve, chain.virtualKeyId, chain.provider, chain.model,
       chain.expiresAt.toISOString(), requests.map((r) => r.requestId), requests.map((r) => r.cost), requests.map((r) => r.tokens),
-      chain.keyHash,
+      chain.keyHash, chain.freshness.snapshots,
     ],
-    "gov_check_v3",
+    "gov_check_v4",
   );
   const head = rows[0]!;
   const byId = new Map(rows.filter((r) => r.id !== null).map((r) => [`${r.kind}:${r.id}`, r]));
@@ -237,7 +235,7 @@ export async function runCheckBatch(chain: ChainParams, requests: Omit<CheckRequ
       : [];
   });
   const statuses = (head.statuses as string[]).map((s) => STATUS[s as keyof typeof STATUS]);
-  return { fresh: head.fresh === true, version: text(head.version), budgets, rateLimits, statuses };
+  return { fresh: head.fresh === true, budgets, rateLimits, statuses };
 }
 
 const checks = new Coalescer<CheckRequest, CheckOutcome>(

@@ -10,7 +10,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
-import { keyConfig, invalidateConfig, routeConfig, type KeyConfig, type KeyRef, type ProviderConfigEntry, type RouteConfig } from "./enforcement-config.js";
+import {
+  forgetKey, forgetRoute, freshness, keyConfig, routeConfig,
+  type Freshness, type KeyConfig, type KeyRef, type ProviderConfigEntry, type RouteConfig, type Versioned,
+} from "./enforcement-config.js";
 import { allowedKeys, assertKeyAllows, chainLimits, firstDenial, hashKey, providerCandidates, providerSpecific } from "./enforcement-rules.js";
 import { runCheck, type BudgetState, type CheckOutcome, type RateLimitState } from "./enforcement-sql.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError, ValidationError } from "./errors.js";
@@ -69,7 +72,8 @@ export interface CheckResult {
   rateLimits: RateLimitHeadroom[];
 }
 
-const MAX_ATTEMPTS = 5;
+/** Retries only follow a change of this very key's or route's configuration (or a lock conflict). */
+const MAX_ATTEMPTS = 10;
 
 /** unique_violation, serialization_failure, deadlock_detected: the statement changed nothing. */
 export function isRetryable(err: unknown): boolean {
@@ -105,7 +109,7 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
     try {
       const result = await attemptCheck(key, keyHash, target, amounts, requestId, now);
       if (result) return result;
-      invalidateConfig();
+      if (keyHash !== null) forgetKey(keyHash);
     } catch (err) {
       // A concurrent check with the same request id won the insert (the retry sees it as a duplicate), or
       // PostgreSQL broke a lock cycle with a configuration write: nothing was written, try again.
@@ -117,9 +121,9 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
 
 type Amounts = { cost: number; tokens: number };
 
-/** One pass with the configuration as cached; null when the statement saw newer configuration. */
+/** One pass with the configuration as cached; null when the statement saw newer configuration (the route is forgotten). */
 async function attemptCheck(
-  key: { value: KeyConfig | null; version: string } | null,
+  key: Versioned<KeyConfig | null> | null,
   keyHash: string | null,
   target: { provider: string | undefined; model: string },
   amounts: Amounts,
@@ -138,9 +142,13 @@ async function attemptCheck(
   }
   let firstFailure: AccessDeniedError | null = null;
   for (const provider of providers) {
-    const { value: route, version: routeVersion } = await routeConfig(provider, target.model);
-    const version = key && key.version !== routeVersion ? null : routeVersion;
-    if (version === null) return null;
+    const routeEntry = await routeConfig(provider, target.model);
+    const route = routeEntry.value;
+    const version = freshness(key, routeEntry);
+    const stale = () => {
+      forgetRoute(provider, target.model);
+      return null;
+    };
     let pc: ProviderConfigEntry | undefined;
     try {
       if (keyPresented && !vk) throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
@@ -148,16 +156,16 @@ async function attemptCheck(
     } catch (denied) {
       // Provider- and model-level governance is checked before the key (§3.2): decide it without reserving.
       const dry = await decide(route, null, undefined, keyHash, provider, target.model, amounts, requestId, version, now, false);
-      if (!dry.fresh) return null;
+      if (!dry.fresh) return stale();
       if (dry.status === "conflict") throw new RequestIdConflictError();
       throw firstDenial(dry.budgets, dry.rateLimits) ?? denied;
     }
     const outcome = await decide(route, vk, pc, keyHash, provider, target.model, amounts, requestId, version, now, true);
-    if (!outcome.fresh) return null;
+    if (!outcome.fresh) return stale();
     if (outcome.status === "conflict") throw new RequestIdConflictError();
     if (outcome.status !== "denied") return allowed(outcome, vk, pc, route, provider, target.model, amounts, requestId, now);
     const denial = firstDenial(outcome.budgets, outcome.rateLimits);
-    if (!denial) return null; // passed but not applied: only a concurrent configuration change does that
+    if (!denial) return stale(); // passed but not applied: only a concurrent configuration change does that
     firstFailure ??= denial;
     if (target.provider || !providerSpecific(outcome.budgets, outcome.rateLimits)) throw denial;
   }
@@ -173,14 +181,14 @@ function decide(
   model: string,
   amounts: Amounts,
   requestId: string,
-  version: string,
+  version: Freshness,
   now: Date,
   reserve: boolean,
 ): Promise<CheckOutcome> {
   const chain = chainLimits(route, vk, pc);
   return runCheck({
     chain: {
-      version,
+      freshness: version,
       budgets: chain.flatMap((l) => l.budgets),
       rateLimits: chain.flatMap((l) => (l.rateLimit ? [l.rateLimit] : [])),
       reserve,

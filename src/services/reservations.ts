@@ -4,10 +4,12 @@
  * window is still the generation it was taken in (a hold in a window that has since reset vanished with that
  * window). Safe with any number of instances (rows are claimed with SKIP LOCKED) and lock-ordered like the
  * check and record statements: reservations, then budgets by id, then rate limits by id.
+ * The same lazy pass prunes the configuration change log (enforcement-config.ts).
  * Runs lazily (at most every `sweepIntervalMs`, triggered by checks, records and quota reads); tests call
  * `sweepExpiredReservations` directly. Amounts: USD, tokens, requests; times UTC.
  */
 import { rawSql } from "../db/client.js";
+import { pruneConfigChanges } from "./enforcement-config.js";
 
 export const enforcementOptions = {
   /** How long a check's reservation holds its amounts if its usage is never recorded (ms). */
@@ -69,7 +71,7 @@ export let lastSweepError: unknown = null;
 export function maybeSweep(now: Date): void {
   if (running || now.getTime() - lastSweep < enforcementOptions.sweepIntervalMs) return;
   lastSweep = now.getTime();
-  running = sweepExpiredReservations(now)
+  running = Promise.all([sweepExpiredReservations(now), pruneConfigChanges(now)])
     .then(() => (lastSweepError = null), (err: unknown) => (lastSweepError = err))
     .finally(() => (running = null));
 }

@@ -8,17 +8,16 @@
  * expired windows (a new generation), adds the real amounts to every row of the chain, gives back each
  * reservation's hold on every row whose generation is still the one it was taken in, and deletes those
  * reservations. Counters are never clamped (a negative is refused by the table's CHECK: a bug, not hidden).
- * Writes nothing when the configuration version is not the caller's.
+ * Writes nothing when the caller's cached configuration changed since its snapshots (it reloads and retries).
  * Money USD (numeric text), tokens bigint text, time UTC. Callers: src/services/usage.ts only.
  */
 import { rawSql } from "../db/client.js";
 import { Coalescer } from "./coalesce.js";
 import { chainArrays, OVERRIDE_ON_RESET } from "./enforcement-sql.js";
-import type { BudgetRef, RateLimitRef } from "./enforcement-config.js";
+import { freshSql, type BudgetRef, type Freshness, type RateLimitRef } from "./enforcement-config.js";
 
 const RECORD_SQL = `
-WITH ver AS (SELECT "version" AS v FROM "ConfigVersion" WHERE "id" = 1),
-fresh AS (SELECT 1 FROM ver WHERE v = $1::bigint),
+WITH fresh AS (SELECT 1 WHERE ${freshSql("$1", "$21")}),
 req AS (
   SELECT * FROM unnest($13::text[], $14::numeric[], $15::bigint[], $16::int[], $17::boolean[], $18::bigint[], $19::numeric[])
     AS q(rid, cost, tok, n, ok, rtok, rcost)),
@@ -79,7 +78,7 @@ ur AS (
     "requestLastReset" = CASE WHEN rl.rexp THEN rl.rnrs ELSE rl.rlr END,
     "requestGeneration" = rl.rgen + CASE WHEN rl.rexp THEN 1 ELSE 0 END
   FROM rl JOIN rh ON rh."id" = rl."id", tot WHERE r."id" = rl."id" RETURNING 1)
-SELECT (SELECT v FROM ver)::text AS version, EXISTS (SELECT 1 FROM fresh) AS fresh,
+SELECT EXISTS (SELECT 1 FROM fresh) AS fresh,
   COALESCE((SELECT array_agg(rid) FROM done), '{}') AS recorded, COALESCE((SELECT array_agg("requestId") FROM del), '{}') AS settled,
   COALESCE((SELECT array_agg("requestId") FROM prior WHERE mine), '{}') AS duplicates,
   COALESCE((SELECT array_agg("requestId") FROM rv WHERE NOT mine) || (SELECT array_agg("requestId") FROM prior WHERE NOT mine), '{}') AS conflicts,
@@ -87,7 +86,7 @@ SELECT (SELECT v FROM ver)::text AS version, EXISTS (SELECT 1 FROM fresh) AS fre
 
 /** What every record of one batch shares. */
 export interface RecordChain {
-  version: string;
+  freshness: Freshness;
   budgets: BudgetRef[];
   rateLimits: RateLimitRef[];
   virtualKeyId: string | null;
@@ -118,7 +117,6 @@ export type RecordStatus = "recorded" | "duplicate" | "conflict" | "retry";
 
 export interface RecordOutcome {
   fresh: boolean;
-  version: string;
   status: RecordStatus;
   /** A reservation for it was found and settled. */
   settled: boolean;
@@ -127,18 +125,19 @@ export interface RecordOutcome {
   rateLimits: number;
 }
 
-type Row = { version: string; fresh: boolean; recorded: string[]; settled: string[]; duplicates: string[]; conflicts: string[]; budgets: number; rate_limits: number };
+type Row = { fresh: boolean; recorded: string[]; settled: string[]; duplicates: string[]; conflicts: string[]; budgets: number; rate_limits: number };
 
 async function runRecordBatch(batch: RecordRequest[]): Promise<RecordOutcome[]> {
   const c = batch[0]!.chain;
   const [row] = await rawSql.query<Row>(
     RECORD_SQL,
     [
-      c.version, ...chainArrays(c.budgets, c.rateLimits, c.now), c.virtualKeyId, c.provider, c.model,
+      c.freshness.scopes, ...chainArrays(c.budgets, c.rateLimits, c.now), c.virtualKeyId, c.provider, c.model,
       batch.map((r) => r.requestId), batch.map((r) => r.cost), batch.map((r) => r.tokens), batch.map((r) => r.requests),
       batch.map((r) => r.success), batch.map((r) => r.reportedTokens), batch.map((r) => r.reportedCost), c.keyHash,
+      c.freshness.snapshots,
     ],
-    "gov_record_v3",
+    "gov_record_v4",
   );
   const recorded = new Set(row!.recorded);
   const settled = new Set(row!.settled);
@@ -148,7 +147,6 @@ async function runRecordBatch(batch: RecordRequest[]): Promise<RecordOutcome[]> 
     recorded.has(id) ? "recorded" : conflicts.has(id) ? "conflict" : duplicates.has(id) ? "duplicate" : "retry";
   return batch.map((r) => ({
     fresh: row!.fresh,
-    version: row!.version,
     status: status(r.requestId),
     settled: settled.has(r.requestId),
     budgets: row!.budgets,
@@ -157,7 +155,7 @@ async function runRecordBatch(batch: RecordRequest[]): Promise<RecordOutcome[]> 
 }
 
 const recordKey = (c: RecordChain) =>
-  [c.version, c.virtualKeyId ?? "-", c.keyHash ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
+  [...c.freshness.scopes, ...c.freshness.snapshots, c.virtualKeyId ?? "-", c.keyHash ?? "-", c.provider, c.model, ...c.budgets.map((b) => b.id), "|", ...c.rateLimits.map((r) => r.id)].join("\u0000");
 
 const records = new Coalescer<RecordRequest, RecordOutcome>((_key, batch) => runRecordBatch(batch), (r) => r.requestId);
 

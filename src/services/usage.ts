@@ -12,7 +12,7 @@
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
 import { db } from "../db/client.js";
-import { invalidateConfig, keyConfig, limitRefs, readConfigVersion, routeConfig } from "./enforcement-config.js";
+import { forgetKey, forgetRoute, freshness, keyConfig, limitRefs, routeConfig } from "./enforcement-config.js";
 import { isRetryable, resolveTarget } from "./enforcement.js";
 import { chainLimits, hashKey, providerConfigFor } from "./enforcement-rules.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError } from "./errors.js";
@@ -49,9 +49,9 @@ export interface UsageResult {
   rateLimitsUpdated: number;
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
-type Chain = Pick<RecordChain, "version" | "budgets" | "rateLimits" | "virtualKeyId">;
+type Chain = Pick<RecordChain, "freshness" | "budgets" | "rateLimits" | "virtualKeyId">;
 
 /**
  * The levels a record charges when the presented key no longer resolves (rotated or deleted since its check):
@@ -62,8 +62,8 @@ async function reservedChain(requestId: string, keyHash: string | null): Promise
   const held = await db.reservation.findUnique({ where: { requestId }, select: { keyHash: true, virtualKeyId: true, budgetIds: true, rateLimitIds: true } });
   if (!held) return null;
   if (held.keyHash !== keyHash) throw new RequestIdConflictError();
-  const [version, refs] = await Promise.all([readConfigVersion(), limitRefs(held.budgetIds, held.rateLimitIds)]);
-  return { version, ...refs, virtualKeyId: held.virtualKeyId };
+  // Read live (not cached), so nothing to check for freshness.
+  return { freshness: freshness(), ...(await limitRefs(held.budgetIds, held.rateLimitIds)), virtualKeyId: held.virtualKeyId };
 }
 
 /**
@@ -89,6 +89,10 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
     if (key && !key.value) {
       const held = await reservedChain(v.requestId!, keyHash);
       if (!held) {
+        if (attempt === 1) {
+          forgetKey(keyHash!); // a key created since its hash was cached as unknown: look once more
+          continue;
+        }
         const prior = await db.usageRecord.findUnique({ where: { requestId: v.requestId! }, select: { keyHash: true } });
         if (prior?.keyHash === keyHash) return duplicate(v.requestId!);
         throw new AccessDeniedError("virtual_key_not_found", "Virtual key not found");
@@ -96,14 +100,10 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
       chain = held;
     } else {
       const route = await routeConfig(target.provider, target.model);
-      if (key && key.version !== route.version) {
-        invalidateConfig();
-        continue;
-      }
       const vk = key?.value ?? null;
       const levels = chainLimits(route.value, vk, vk ? providerConfigFor(vk, target.provider) ?? undefined : undefined);
       chain = {
-        version: route.version,
+        freshness: freshness(key, route),
         budgets: levels.flatMap((l) => l.budgets),
         rateLimits: levels.flatMap((l) => (l.rateLimit ? [l.rateLimit] : [])),
         virtualKeyId: vk?.id ?? null,
@@ -126,7 +126,8 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
       throw err;
     }
     if (!outcome.fresh) {
-      invalidateConfig();
+      if (keyHash !== null) forgetKey(keyHash);
+      forgetRoute(target.provider, target.model);
       continue;
     }
     if (outcome.status === "conflict") throw new RequestIdConflictError();

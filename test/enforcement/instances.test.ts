@@ -16,7 +16,9 @@ import { db } from "../../src/db/client.js";
 import { root, startServer, stopServer, type ServerProcess } from "../helpers/process.js";
 import { engine } from "../helpers/setup.js";
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 300 });
+// Idle sockets are closed after 2 s, before the server's 5 s keep-alive timeout: reusing a socket the server is
+// closing at that moment was the source of ECONNRESET flakes under load.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 300, timeout: 2_000 });
 
 /** One HTTP call over a keep-alive pool (bounded sockets; excess requests queue in the agent). */
 function call(base: string, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
@@ -139,6 +141,39 @@ describe(`enforcement across instances (${engine})`, () => {
       expect(r.body.budgets.map((b: { max_limit: number }) => b.max_limit)).toEqual([1]);
     }
   }, 60_000);
+
+  for (const writers of [1, 4]) {
+    it(`20 checkers while ${writers} writer(s) create and delete keys and model configs: every answer is a decision`, async () => {
+      const keys = await Promise.all([0, 1, 2, 3].map(() => chain(bases()[0]!, { budget: { max_limit: 1e6, reset_duration: "1d" } }, false)));
+      let stop = false;
+      const answers = { decisions: 0, other: [] as string[] };
+      const decisionTypes = new Set(["allow", "virtual_key_not_found", "budget_exceeded", "request_limited", "token_limited", "rate_limited", "model_blocked", "provider_blocked", "virtual_key_blocked"]);
+      const checkers = Array.from({ length: 20 }, async (_, w) => {
+        for (let i = 0; !stop; i++) {
+          const junk = i % 10 === 9; // unknown keys and unknown models too (cached negatively)
+          const key = junk && i % 20 === 19 ? `sk-bf-unknown-${w}-${i}` : keys[(w + i) % keys.length]!.key;
+          const model = junk ? `unknown-model-${w}-${i}` : "gpt-4o-mini";
+          const r = await call(bases()[(w + i) % servers.length]!, "POST", "/api/governance/check", { provider: "openai", model }, { "x-bf-vk": key });
+          if (decisionTypes.has(r.body?.type)) answers.decisions++;
+          else answers.other.push(`${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        }
+      });
+      const writing = Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; !stop; i++) {
+          const base = bases()[(w + i) % servers.length]!;
+          const k = await call(base, "POST", "/api/governance/virtual-keys", { name: name("churn"), provider_configs: [{ provider: "openai", budget: { max_limit: 5, reset_duration: "1h" } }], budget: { max_limit: 5, reset_duration: "1d" } });
+          const m = await call(base, "POST", "/api/governance/model-configs", { model_name: name("churn-model"), provider: "openai", budget: { max_limit: 5, reset_duration: "1d" } });
+          await call(base, "DELETE", `/api/governance/virtual-keys/${k.body.virtual_key.id}`);
+          await call(base, "DELETE", `/api/governance/model-configs/${m.body.model_config.id}`);
+        }
+      });
+      await new Promise((r) => setTimeout(r, 4_000));
+      stop = true;
+      await Promise.all([...checkers, ...writing]);
+      expect(answers.other).toEqual([]);
+      expect(answers.decisions).toBeGreaterThan(100);
+    }, 120_000);
+  }
 
   it("an instance killed with SIGKILL mid-load loses no acknowledged record", async () => {
     const victim = servers[0]!;
