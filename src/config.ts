@@ -54,6 +54,12 @@ const envSchema = z.object({
   CONFIG_CACHE_SIZE: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
   /** How long an unknown key hash or a model without governance stays cached (ms). */
   CONFIG_CACHE_NEGATIVE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Checks without estimates reserve this percentile of the key+model's last ESTIMATE_SAMPLES recorded calls. */
+  ESTIMATE_SAMPLES: z.coerce.number().int().min(1).max(10_000).default(50),
+  ESTIMATE_PERCENTILE: z.coerce.number().gt(0).max(1).default(0.95),
+  /** Smallest cost (USD) and token count such a check reserves (also what a key without history reserves). */
+  ESTIMATE_FLOOR_USD: z.coerce.number().min(0).max(1e9).default(0),
+  ESTIMATE_FLOOR_TOKENS: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
 });
 
 /** What to tell the operator for each variable: the expected value (and the default). */
@@ -76,6 +82,10 @@ const expected: Record<string, string> = {
   MIGRATE_ON_START: "true or false (default true)",
   CONFIG_CACHE_SIZE: "an integer from 100 to 10000000 (default 10000)",
   CONFIG_CACHE_NEGATIVE_TTL_MS: "an integer number of milliseconds from 0 to 600000 (default 5000)",
+  ESTIMATE_SAMPLES: "an integer from 1 to 10000 (default 50)",
+  ESTIMATE_PERCENTILE: "a number greater than 0 and at most 1 (default 0.95)",
+  ESTIMATE_FLOOR_USD: "a non-negative number of USD (default 0)",
+  ESTIMATE_FLOOR_TOKENS: "a non-negative integer (default 0)",
 };
 /** Values never echoed in an error line. */
 const secret = new Set(["ADMIN_TOKEN", "DATABASE_URL"]);

@@ -54,6 +54,13 @@ const { closeDatabase, openDatabase } = database;
 const { createApp } = await import("./server.js");
 const { configureConfigCache } = await import("./services/enforcement-config.js");
 configureConfigCache({ size: config.CONFIG_CACHE_SIZE, negativeTtlMs: config.CONFIG_CACHE_NEGATIVE_TTL_MS });
+const { configureEstimates } = await import("./services/estimates.js");
+configureEstimates({
+  samples: config.ESTIMATE_SAMPLES,
+  percentile: config.ESTIMATE_PERCENTILE,
+  floorCost: config.ESTIMATE_FLOOR_USD,
+  floorTokens: config.ESTIMATE_FLOOR_TOKENS,
+});
 const { createAdaptorServer } = await import("@hono/node-server");
 
 try {

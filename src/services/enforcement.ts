@@ -2,7 +2,8 @@
  * Pre-request governance check (spec §3.2), callable from REST (`POST /api/governance/check`) and GraphQL
  * (`checkAccess`). An allowed check RESERVES what it lets through on every level of the chain in the same
  * statement that decides it (one request always; `estimated_tokens` tokens and `estimated_cost` USD when
- * given), so concurrent checks on any number of instances can never let more through than the caps allow.
+ * given; without them, an estimate learned from the key+model's recent usage: estimates.ts), so concurrent
+ * checks on any number of instances can never let more through than the caps allow.
  * `recordUsage` (usage.ts) later settles the reservation to the real amounts; unsettled reservations expire
  * after `reservationTtlMs` (reservations.ts). Worst-case overshoot of a cap: the sum, over requests in flight,
  * of (real − estimated) amount — plus, as in Bifrost, the one request that crosses the cap.
@@ -17,6 +18,7 @@ import {
 import { allowedKeys, assertKeyAllows, chainLimits, firstDenial, hashKey, providerCandidates, providerSpecific } from "./enforcement-rules.js";
 import { runCheck, type BudgetState, type CheckOutcome, type RateLimitState } from "./enforcement-sql.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError, ValidationError } from "./errors.js";
+import { estimateFor } from "./estimates.js";
 import { enforcementOptions, maybeSweep } from "./reservations.js";
 import { fail, parseInput } from "./validation.js";
 
@@ -99,7 +101,7 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
   maybeSweep(now);
   const requestId = v.requestId ?? randomUUID();
   const target = resolveTarget(v.provider, v.model!.trim());
-  const amounts = { cost: v.estimatedCost ?? 0, tokens: v.estimatedTokens ?? 0 };
+  const given = { cost: v.estimatedCost, tokens: v.estimatedTokens };
   if (presented === undefined && options.vkMandatory) {
     throw new AccessDeniedError("virtual_key_required", "virtual key is missing in headers and is mandatory.");
   }
@@ -107,7 +109,7 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const key = keyHash === null ? null : await keyConfig(keyHash);
     try {
-      const result = await attemptCheck(key, keyHash, target, amounts, requestId, now);
+      const result = await attemptCheck(key, keyHash, target, given, requestId, now);
       if (result) return result;
       if (keyHash !== null) forgetKey(keyHash);
     } catch (err) {
@@ -120,13 +122,14 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
 }
 
 type Amounts = { cost: number; tokens: number };
+type Given = { cost: number | undefined; tokens: number | undefined };
 
 /** One pass with the configuration as cached; null when the statement saw newer configuration (the route is forgotten). */
 async function attemptCheck(
   key: Versioned<KeyConfig | null> | null,
   keyHash: string | null,
   target: { provider: string | undefined; model: string },
-  amounts: Amounts,
+  given: Given,
   requestId: string,
   now: Date,
 ): Promise<CheckResult | null> {
@@ -155,11 +158,13 @@ async function attemptCheck(
       pc = vk ? assertKeyAllows(vk, provider, target.model) : undefined;
     } catch (denied) {
       // Provider- and model-level governance is checked before the key (§3.2): decide it without reserving.
-      const dry = await decide(route, null, undefined, keyHash, provider, target.model, amounts, requestId, version, now, false);
+      const dry = await decide(route, null, undefined, keyHash, provider, target.model, { cost: given.cost ?? 0, tokens: given.tokens ?? 0 }, requestId, version, now, false);
       if (!dry.fresh) return stale();
       if (dry.status === "conflict") throw new RequestIdConflictError();
       throw firstDenial(dry.budgets, dry.rateLimits) ?? denied;
     }
+    // A check without estimates reserves one learned from the key+model's recent usage (estimates.ts).
+    const amounts = await estimateFor(vk?.id ?? null, provider, target.model, given);
     const outcome = await decide(route, vk, pc, keyHash, provider, target.model, amounts, requestId, version, now, true);
     if (!outcome.fresh) return stale();
     if (outcome.status === "conflict") throw new RequestIdConflictError();

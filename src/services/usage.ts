@@ -16,6 +16,7 @@ import { forgetKey, forgetRoute, freshness, keyConfig, limitRefs, routeConfig } 
 import { isRetryable, resolveTarget } from "./enforcement.js";
 import { chainLimits, hashKey, providerConfigFor } from "./enforcement-rules.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError } from "./errors.js";
+import { learnFrom } from "./estimates.js";
 import { maybeSweep } from "./reservations.js";
 import { runRecord, type RecordChain } from "./usage-sql.js";
 import { fail, parseInput } from "./validation.js";
@@ -133,6 +134,7 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
     if (outcome.status === "conflict") throw new RequestIdConflictError();
     if (outcome.status === "retry") continue;
     if (outcome.status === "duplicate") return duplicate(v.requestId!);
+    learnFrom(chain.virtualKeyId, target.provider, target.model, charge.cost, charge.tokens);
     return {
       requestId: v.requestId!,
       recorded: true,

@@ -142,6 +142,30 @@ describe(`enforcement across instances (${engine})`, () => {
     }
   }, 60_000);
 
+  it("a $1.00 key whose calls cost $0.01, after 20 records, under 2,000 concurrent estimate-less checks ends at <= $1.05", async () => {
+    const { key, vkId } = await chain(bases()[0]!, { budget: { max_limit: 1, reset_duration: "1d" } }, false);
+    for (let i = 0; i < 20; i++) {
+      const ok = await call(bases()[i % servers.length]!, "POST", "/api/governance/check", { ...body, estimated_cost: 0.01 }, { "x-bf-vk": key });
+      await call(bases()[(i + 1) % servers.length]!, "POST", "/api/governance/usage", { ...body, request_id: ok.body.request_id, cost: 0.01, tokens: 10 }, { "x-bf-vk": key });
+    }
+    const results = await Promise.all(
+      Array.from({ length: 2000 }, async (_, i) => {
+        const base = bases()[i % servers.length]!;
+        const r = await call(base, "POST", "/api/governance/check", body, { "x-bf-vk": key });
+        if (r.status === 200) await call(base, "POST", "/api/governance/usage", { ...body, request_id: r.body.request_id, cost: 0.01, tokens: 10 }, { "x-bf-vk": key });
+        return r.status;
+      }),
+    );
+    const admitted = results.filter((s) => s === 200).length;
+    const q = await call(bases()[0]!, "GET", "/api/governance/virtual-keys/quota", undefined, { "x-bf-vk": key });
+    const spent = q.body.budgets[0].current_usage;
+    console.log(`[measure] ${engine}: estimate-less burst admitted ${admitted} of 2000, key ended at $${spent.toFixed(4)} (cap $1.00, bound $1.05)`);
+    expect(spent).toBeLessThanOrEqual(1.05);
+    expect(admitted).toBeGreaterThan(0);
+    expect(results.filter((s) => s !== 200 && s !== 402)).toEqual([]);
+    if (engine === "postgres") expect(await db.reservation.count({ where: { virtualKeyId: vkId } })).toBe(0);
+  }, 120_000);
+
   for (const writers of [1, 4]) {
     it(`20 checkers while ${writers} writer(s) create and delete keys and model configs: every answer is a decision`, async () => {
       const keys = await Promise.all([0, 1, 2, 3].map(() => chain(bases()[0]!, { budget: { max_limit: 1e6, reset_duration: "1d" } }, false)));
