@@ -232,5 +232,5 @@ export async function cliPgAdapter(url: string): Promise<SqlMigrationAwareDriver
         },
       });
     },
-  } as SqlMigrationAwareDriverAdapterFactory;
+  };
 }

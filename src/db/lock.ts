@@ -21,6 +21,7 @@ export async function lockDataDir(dataDir: string, staleMs = 10_000): Promise<()
       throw new Error(
         `PGlite data directory ${dataDir} is in use by another process (lock ${dataDir}.lock). ` +
           `Only one process may open an embedded database: stop the other server, or use DATABASE_URL=postgres://… to run several instances.`,
+        { cause: err },
       );
     }
     throw err;

@@ -28,7 +28,7 @@ export function fieldComplexity<C>(args: Record<string, unknown>, _ctx: C, field
   const named = getNamedType(field.type);
   if (isLeafType(named)) return 0;
   const paged = field.args.some((a) => a.name === "first") && field.args.some((a) => a.name === "last");
-  if (paged) return { field: 1, multiplier: pageSize(args as { first?: number; last?: number }) };
+  if (paged) return { field: 1, multiplier: pageSize(args) };
   if (listType(field.type)) return named.name.endsWith("Edge") ? { field: 0, multiplier: 1 } : { field: 1, multiplier: LIST_MULTIPLIER };
   return 1;
 }

@@ -129,7 +129,7 @@ export async function keysetPage(
   const backward = args.last != null || args.before != null;
   const size = pageSize(args);
   const cursorArg = backward ? "before" : "after";
-  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg]!, field, dir, cursorArg) : null;
+  const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], field, dir, cursorArg) : null;
   const empty = { ids: [], cursors: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
   if ((filter.teamId && !isUuid(filter.teamId)) || (filter.customerId && !isUuid(filter.customerId))) return empty;
 

@@ -64,12 +64,12 @@ function persistedOperations(file: string, allowArbitraryOperations: boolean): P
   try {
     store = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
   } catch (err) {
-    throw new Error(`GRAPHQL_PERSISTED_OPERATIONS: cannot read ${file}: ${(err as Error).message}`);
+    throw new Error(`GRAPHQL_PERSISTED_OPERATIONS: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
   return usePersistedOperations({
     allowArbitraryOperations,
     getPersistedOperation: (hash) => (Object.hasOwn(store, hash) ? store[hash]! : null),
-  }) as Plugin;
+  });
 }
 
 /**
@@ -89,12 +89,12 @@ const metrics = (): Plugin =>
       graphql_envelop_phase_execute: true,
     },
     labels: { operationName: false, fieldName: false, typeName: false, path: false, url: false },
-  }) as Plugin;
+  });
 
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
   const plugins: Plugin[] = [metrics()];
-  if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin);
+  if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }));
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);

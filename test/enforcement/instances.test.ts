@@ -65,11 +65,11 @@ describe(`enforcement across instances (${engine})`, () => {
     const started = await Promise.allSettled((engine === "postgres" ? [0, 1] : [0]).map(() => startServer(env)));
     servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason; // afterAll stops the ones that did start
+    if (failed) throw (failed).reason; // afterAll stops the ones that did start
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((s) => (s.child.exitCode === null ? stopServer(s) : undefined)));
+    await Promise.all(servers.filter((s) => s.child.exitCode === null).map((s) => stopServer(s)));
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   });

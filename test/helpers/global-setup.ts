@@ -63,7 +63,7 @@ async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<vo
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${adminUrl()} (set TEST_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${adminUrl()} (set TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err });
   }
   const name = `gov_test_${process.pid}_${Date.now()}`;
   await admin.query(`CREATE DATABASE "${name}"`);

@@ -46,8 +46,8 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       buffer = lines.pop() ?? "";
       lines.filter(Boolean).forEach(onLine);
     };
-    child.stdout!.on("data", feed);
-    child.stderr!.on("data", feed);
+    child.stdout.on("data", feed);
+    child.stderr.on("data", feed);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(Object.assign(new Error(`server exited with ${code} before listening:\n${logs.join("\n")}`), { code, logs }));
@@ -62,7 +62,7 @@ export async function stopServer(s: ServerProcess, signal: NodeJS.Signals = "SIG
 
 export async function http(base: string, method: string, p: string, body?: unknown) {
   const res = await fetch(base + p, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) };
 }
 
 export interface Finished {
@@ -75,8 +75,8 @@ export interface Finished {
 export function runToExit(command: string, args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<Finished> {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+  child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+  child.stderr.on("data", (b: Buffer) => (out += b.toString()));
   const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   return new Promise((resolve) =>
     child.once("close", (code) => {

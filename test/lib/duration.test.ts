@@ -43,7 +43,7 @@ function goFormat(d: bigint): string {
   if (u === 0n) return "0s";
   if (u < 1_000_000_000n) {
     const [unit, prec] = u < 1_000n ? ["ns", 0] : u < 1_000_000n ? ["\u00b5s", 3] : ["ms", 6];
-    const [f, i] = frac(u, prec as number);
+    const [f, i] = frac(u, prec);
     out = `${i}${f}${unit}`;
   } else {
     const [f, rest] = frac(u, 9);

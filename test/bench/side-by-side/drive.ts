@@ -134,8 +134,8 @@ export function spawnServer(command: string, args: string[], cwd: string, env: R
         }
       }
     };
-    child.stdout!.on("data", feed);
-    child.stderr!.on("data", feed);
+    child.stdout.on("data", feed);
+    child.stderr.on("data", feed);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`server exited before listening:\n${logs.join("\n")}`));
