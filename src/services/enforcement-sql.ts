@@ -27,10 +27,10 @@ export const OVERRIDE_ON_RESET = `
 const CHECK_SQL = `
 WITH req AS (SELECT * FROM unnest($15::text[], $16::numeric[], $17::bigint[]) WITH ORDINALITY AS q(rid, cost, tok, ord)),
 seen AS (
-  SELECT q.rid, bool_and(r."keyHash" IS NOT DISTINCT FROM $18::text AND r."provider" = $12 AND r."model" = $13) AS same
+  SELECT q.rid, bool_and(COALESCE((r."keyHash" IS NOT DISTINCT FROM $18::text OR r."virtualKeyId" = $11::uuid) AND r."provider" = $12 AND r."model" = $13, false)) AS same
   FROM req q JOIN (
-    SELECT "requestId", "keyHash", "provider", "model" FROM "Reservation" WHERE "requestId" = ANY($15::text[])
-    UNION ALL SELECT "requestId", NULL, NULL, NULL FROM "UsageRecord" WHERE "requestId" = ANY($15::text[])) r ON r."requestId" = q.rid
+    SELECT "requestId", "keyHash", "virtualKeyId", "provider", "model" FROM "Reservation" WHERE "requestId" = ANY($15::text[])
+    UNION ALL SELECT "requestId", NULL, NULL, NULL, NULL FROM "UsageRecord" WHERE "requestId" = ANY($15::text[])) r ON r."requestId" = q.rid
   GROUP BY q.rid),
 new AS (SELECT q.* FROM req q WHERE q.rid NOT IN (SELECT rid FROM seen)),
 cand AS (
@@ -131,7 +131,7 @@ export interface RateLimitState {
 }
 
 /**
- * Per request: admitted (reserved); duplicate (this key already holds a reservation with this id for the same
+ * Per request: admitted (reserved); duplicate (this key — same virtual key, or same value hash — already holds a reservation with this id for the same
  * provider and model: the retry repeats the allow, no new hold); conflict (the id is reserved by another key or
  * for another provider/model, or already recorded); or not admitted.
  */

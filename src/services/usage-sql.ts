@@ -22,11 +22,11 @@ req AS (
   SELECT * FROM unnest($13::text[], $14::numeric[], $15::bigint[], $16::int[], $17::boolean[], $18::bigint[], $19::numeric[])
     AS q(rid, cost, tok, n, ok, rtok, rcost)),
 rv AS (
-  SELECT r."requestId", r."keyHash" IS NOT DISTINCT FROM $20::text AS mine, r."cost", r."tokens",
+  SELECT r."requestId", (r."keyHash" IS NOT DISTINCT FROM $20::text OR r."virtualKeyId" IS NOT DISTINCT FROM $10::uuid AND $10::uuid IS NOT NULL) AS mine, r."cost", r."tokens",
     r."budgetIds", r."budgetGenerations", r."rateLimitIds", r."tokenGenerations", r."requestGenerations"
   FROM "Reservation" r WHERE r."requestId" IN (SELECT rid FROM req) AND EXISTS (SELECT 1 FROM fresh)
   ORDER BY r."requestId" FOR UPDATE OF r),
-prior AS (SELECT u."requestId", u."keyHash" IS NOT DISTINCT FROM $20::text AS mine FROM "UsageRecord" u WHERE u."requestId" IN (SELECT rid FROM req)),
+prior AS (SELECT u."requestId", (u."keyHash" IS NOT DISTINCT FROM $20::text OR u."virtualKeyId" IS NOT DISTINCT FROM $10::uuid AND $10::uuid IS NOT NULL) AS mine FROM "UsageRecord" u WHERE u."requestId" IN (SELECT rid FROM req)),
 clear AS (
   SELECT q.* FROM req q
   WHERE NOT EXISTS (SELECT 1 FROM rv WHERE rv."requestId" = q.rid AND NOT rv.mine)

@@ -101,7 +101,8 @@ describe("usage is never lost", () => {
     });
     const id = unique("req");
     expect((await check(c.key, { ...openai, request_id: id, estimated_cost: 1, estimated_tokens: 10 })).status).toBe(200);
-    expect((await rest("POST", `/api/governance/virtual-keys/${c.vkId}/rotate`)).status).toBe(200);
+    const rotated = await rest("POST", `/api/governance/virtual-keys/${c.vkId}/rotate`);
+    expect(rotated.status).toBe(200);
     const r = await record(c.key, { ...openai, request_id: id, cost: 4, tokens: 40 });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ recorded: true, settled_reservation: true });
@@ -109,6 +110,13 @@ describe("usage is never lost", () => {
     expect((await counters({ teamId: c.teamId })).budgets).toEqual({ "1d": 4 });
     expect((await counters({ customerId: c.customerId })).budgets).toEqual({ "1d": 4 });
     expect((await record(c.key, { ...openai, request_id: id, cost: 4 })).body).toMatchObject({ recorded: false });
+    // The key's new value is the same key: it may record a request reserved under the old value.
+    const id2 = unique("req");
+    expect((await check(rotated.body.virtual_key.value, { ...openai, request_id: id2, estimated_cost: 1 })).status).toBe(200);
+    const again = await rest("POST", `/api/governance/virtual-keys/${c.vkId}/rotate`);
+    expect((await check(again.body.virtual_key.value, { ...openai, request_id: id2 })).body.type).toBe("allow");
+    expect((await record(again.body.virtual_key.value, { ...openai, request_id: id2, cost: 1 })).body).toMatchObject({ recorded: true, settled_reservation: true });
+    expect((await counters({ virtualKeyId: c.vkId })).budgets).toEqual({ "1d": 5 });
     // Without a reservation an unknown key is still refused.
     expect((await record(c.key, { ...openai, request_id: unique("req"), cost: 4 })).status).toBe(403);
   });
