@@ -298,7 +298,7 @@ const commands = [
   fc.tuple(name, fc.boolean(), fc.option(fc.nat(), { freq: 6 }), money, fc.integer({ min: 0, max: 400 }), fc.boolean())
     .map(([k, old, pick, cost, tokens, ok]) => new RecordCmd(k, old, pick, ok ? cost : cost / 2, ok ? tokens : tokens % 3 === 0 ? 0 : tokens, ok)),
   fc.tuple(
-    fc.constantFrom("reset", "align-key", "unalign-key", "align-team", "unalign-team", "limit", "override", "clear-override", "rotate", "deactivate", "activate", "activate", "delete") as fc.Arbitrary<Admin["op"]>,
+    fc.constantFrom<Admin["op"][]>("reset", "align-key", "unalign-key", "align-team", "unalign-team", "limit", "override", "clear-override", "rotate", "deactivate", "activate", "activate", "delete"),
     name,
     fc.integer({ min: 4, max: 16 }),
   ).map(([op, k, amount]) => new Admin(op, k, amount)),
