@@ -5,12 +5,13 @@
 import { accessSync, constants, mkdirSync } from "node:fs";
 import pg from "pg";
 import type { DatabaseTarget } from "./config.js";
+import { poolerOption } from "./db/adapter.js";
 import { databaseProblem, fail } from "./startup.js";
 
 export async function preflight(target: DatabaseTarget): Promise<void> {
   try {
     if (target.kind === "postgres") {
-      const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 10_000 });
+      const client = new pg.Client({ connectionString: poolerOption(target.url).url, connectionTimeoutMillis: 10_000 });
       client.on("error", () => {});
       try {
         await client.connect();

@@ -41,16 +41,46 @@ export interface AdapterOptions {
   poolSize?: number;
 }
 
+/**
+ * `?pgbouncer=true` in DATABASE_URL: the server is reached through PgBouncer (or another pooler) in transaction
+ * mode, where a named prepared statement lives on one server connection and the next call may land on another.
+ * The hot path then sends unnamed statements. The parameter is removed before the URL reaches pg.
+ */
+export function poolerOption(connectionString: string): { url: string; pgbouncer: boolean } {
+  const url = new URL(connectionString);
+  const pgbouncer = url.searchParams.get("pgbouncer") === "true";
+  url.searchParams.delete("pgbouncer");
+  return { url: url.toString(), pgbouncer };
+}
+
+/**
+ * Without the parameter behind such a pooler, a named statement fails before it runs: 26000 (prepared statement
+ * does not exist: prepared on another server connection) or 42P05 (already exists: another client prepared it
+ * on this one). Detected once, the process switches to unnamed statements.
+ */
+const namedStatementsBroken = (err: unknown) => ["26000", "42P05"].includes((err as { code?: string }).code ?? "");
+
 /** Chooses the driver adapter for the target; the schema's provider (postgresql) fits both. */
 export async function openAdapter(target: DatabaseTarget, options: AdapterOptions = {}): Promise<OpenedAdapter> {
   if (target.kind === "postgres") {
     // One pool per process, shared by Prisma and the raw hot path.
-    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const { url, pgbouncer } = poolerOption(target.url);
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     pool.on("error", () => {}); // an idle client's connection broke: pg drops it; the next query reconnects
     const factory = new PrismaPg(pool, { disposeExternalPool: false });
+    let named = !pgbouncer;
     const raw: RawSql = {
       engine: "postgres",
-      query: async (text, values, name) => (await pool.query({ text, values: values as unknown[], ...(name ? { name } : {}) })).rows,
+      query: async (text, values, name) => {
+        if (!named || !name) return (await pool.query({ text, values: values as unknown[] })).rows;
+        try {
+          return (await pool.query({ text, values: values as unknown[], name })).rows;
+        } catch (err) {
+          if (!namedStatementsBroken(err)) throw err;
+          named = false; // behind a transaction pooler: the failure came before execution, so retrying is safe
+          return (await pool.query({ text, values: values as unknown[] })).rows;
+        }
+      },
     };
     const stats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return { factory, raw, close: () => pool.end(), stats };
