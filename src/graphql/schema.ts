@@ -12,5 +12,6 @@ import "./types/virtual-key-mutations.js";
 import "./types/provider-mutations.js";
 import "./types/config-mutations.js";
 import "./types/enforcement.js";
+import "./types/pricing.js";
 
 export const schema = builder.toSchema();

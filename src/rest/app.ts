@@ -30,6 +30,7 @@ import { mcpRoutes } from "./mcp.js";
 import { modelConfigRoutes } from "./model-configs.js";
 import { openApiDocument } from "./openapi.js";
 import { providerGovernanceRoutes } from "./provider-governance.js";
+import { pricingRoutes } from "./pricing.js";
 import { providerRoutes } from "./providers.js";
 import { teamRoutes } from "./teams.js";
 import { virtualKeyRoutes } from "./virtual-keys.js";
@@ -45,6 +46,7 @@ export const restRoutes: readonly Route[] = [
   ...providerGovernanceRoutes,
   ...budgetOverrideRoutes,
   ...enforcementRoutes,
+  ...pricingRoutes,
 ];
 
 let document: Record<string, unknown> | undefined;
@@ -137,7 +139,7 @@ function registerRoutes(app: Hono<Env>, config: Config, logger: Logger): void {
 
 function handler(route: Route, config: Config, logger: Logger) {
   const freeFormMaps = new Set(route.freeFormMaps);
-  const needsJson = route.method === "POST" || route.method === "PUT";
+  const needsJson = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
   return async (c: Context<Env>) => {
     // Browsers send text/plain and form bodies cross-site without a preflight: only JSON is accepted.
     if (needsJson && !isJsonContentType(c.req.header("content-type"))) return errorResponse(415, "Content-Type must be application/json");
@@ -167,7 +169,7 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : isDocs(c.req.path) ? pageHeaders(c, next) /* docs.ts sets its own CSP */ : apiHeaders(c, next)));
   if (config.CORS_ORIGINS.length > 0) {
     const origin = config.CORS_ORIGINS.includes("*") ? "*" : [...config.CORS_ORIGINS];
-    app.use(cors({ origin, allowMethods: ["GET", "POST", "PUT", "DELETE"], allowHeaders: CORS_HEADERS, exposeHeaders: ["x-request-id"], maxAge: 600 }));
+    app.use(cors({ origin, allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"], allowHeaders: CORS_HEADERS, exposeHeaders: ["x-request-id"], maxAge: 600 }));
   }
   app.use(compress());
   app.use(bodyLimit({ maxSize: config.MAX_BODY_BYTES, onError: () => errorResponse(413, tooLarge) }));

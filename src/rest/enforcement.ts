@@ -73,6 +73,8 @@ function usageBody(r: UsageResult) {
     recorded: r.recorded,
     settled_reservation: r.settledReservation,
     charged: r.charged,
+    cost_source: r.costSource,
+    pricing_override_id: r.pricingOverrideId,
   };
 }
 

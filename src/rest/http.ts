@@ -15,7 +15,7 @@ export interface RestRequest {
 }
 
 export interface Route {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Segments; `:name` captures one. Literal segments win over captures at the same position. */
   path: string;
   handler: (req: RestRequest) => Promise<Response>;

@@ -19,6 +19,7 @@ import { allowedKeys, assertKeyAllows, chainLimits, firstDenial, hashKey, provid
 import { runCheck, type BudgetState, type CheckOutcome, type RateLimitState } from "./enforcement-sql.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError, ValidationError } from "./errors.js";
 import { estimateFor } from "./estimates.js";
+import { estimateCost } from "./pricing.js";
 import { enforcementOptions, maybeSweep } from "./reservations.js";
 import { fail, parseInput } from "./validation.js";
 
@@ -101,11 +102,11 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
   maybeSweep(now);
   const requestId = v.requestId ?? randomUUID();
   const target = resolveTarget(v.provider, v.model!.trim());
-  const given = { cost: v.estimatedCost, tokens: v.estimatedTokens };
   if (presented === undefined && options.vkMandatory) {
     throw new AccessDeniedError("virtual_key_required", "virtual key is missing in headers and is mandatory.");
   }
   const keyHash = presented === undefined ? null : hashKey(presented);
+  const given = { cost: await estimatedCost(v, target, keyHash), tokens: v.estimatedTokens };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const key = keyHash === null ? null : await keyConfig(keyHash);
     try {
@@ -123,6 +124,15 @@ export async function checkAccess(ctx: RequestContext, presented: string | undef
 
 type Amounts = { cost: number; tokens: number };
 type Given = { cost: number | undefined; tokens: number | undefined };
+
+/** The estimate to reserve: the given cost, else the estimated tokens priced (src/services/pricing.ts); undefined otherwise
+ * (then estimates.ts learns one from the key's recent usage). */
+async function estimatedCost(v: z.output<typeof checkSchema>, target: { provider: string | undefined; model: string }, keyHash: string | null): Promise<number | undefined> {
+  if (v.estimatedCost !== undefined) return v.estimatedCost;
+  if (!v.estimatedTokens || !target.provider) return undefined;
+  const vk = keyHash === null ? null : (await keyConfig(keyHash)).value;
+  return estimateCost({ provider: target.provider, model: target.model, virtualKeyId: vk?.id ?? null, providerKeyId: null, requestType: null }, v.estimatedTokens);
+}
 
 /** One pass with the configuration as cached; null when the statement saw newer configuration (the route is forgotten). */
 async function attemptCheck(

@@ -38,7 +38,9 @@ export type EntityName =
   | "Model config"
   | "Provider"
   | "Provider key"
-  | "MCP client";
+  | "MCP client"
+  | "Pricing override"
+  | "Model price";
 
 /** The addressed entity (by id in a path or argument) does not exist. */
 export class NotFoundError extends DomainError {

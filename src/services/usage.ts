@@ -17,6 +17,7 @@ import { isRetryable, resolveTarget } from "./enforcement.js";
 import { chainLimits, hashKey, providerConfigFor } from "./enforcement-rules.js";
 import { AccessDeniedError, RequestIdConflictError, UnavailableError } from "./errors.js";
 import { learnFrom } from "./estimates.js";
+import { priceTokens, type PricedCost } from "./pricing.js";
 import { maybeSweep } from "./reservations.js";
 import { runRecord, type RecordChain } from "./usage-sql.js";
 import { fail, parseInput } from "./validation.js";
@@ -29,6 +30,12 @@ export const usageSchema = z
     tokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     cost: z.number().finite().min(0).max(1e9).optional(),
     success: z.boolean().optional(),
+    // Upstream's usage fields: a record with tokens and no cost is priced (src/services/pricing.ts).
+    promptTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    completionTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    promptTokensDetails: z.strictObject({ cachedTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() }).optional(),
+    requestType: z.string().max(64).optional(),
+    providerKeyId: z.string().max(64).optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.requestId?.trim()) return fail(ctx, ["requestId"], "request_id is required");
@@ -48,6 +55,9 @@ export interface UsageResult {
   /** How many budget and rate-limit rows were updated. */
   budgetsUpdated: number;
   rateLimitsUpdated: number;
+  /** Where the charged cost came from: "reported" by the caller, or priced ("override", "catalog", "default", "unpriced"). */
+  costSource: string;
+  pricingOverrideId: string | null;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -82,8 +92,10 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
   const target = resolveTarget(v.provider, v.model!.trim()) as { provider: string; model: string };
   const success = v.success ?? true;
   // Spec §3.6: a failed or cancelled call pays the tokens and cost it reports; only the request counter is exempt.
-  const charge = { cost: v.cost ?? 0, tokens: v.tokens ?? 0, requests: success ? (1 as const) : (0 as const) };
   const keyHash = presented === undefined ? null : hashKey(presented);
+  const priced = await priceRequest(v, target, keyHash);
+  const tokens = v.tokens ?? (v.promptTokens ?? 0) + (v.completionTokens ?? 0);
+  const charge = { cost: priced.cost, tokens, requests: success ? (1 as const) : (0 as const) };
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const key = keyHash === null ? null : await keyConfig(keyHash);
     let chain: Chain;
@@ -119,8 +131,8 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
         tokens: String(charge.tokens),
         requests: charge.requests,
         success,
-        reportedTokens: String(v.tokens ?? 0),
-        reportedCost: String(v.cost ?? 0),
+        reportedTokens: String(tokens),
+        reportedCost: String(priced.cost),
       });
     } catch (err) {
       if (isRetryable(err)) continue;
@@ -142,6 +154,8 @@ export async function recordUsage(ctx: RequestContext, presented: string | undef
       charged: charge,
       budgetsUpdated: outcome.budgets,
       rateLimitsUpdated: outcome.rateLimits,
+      costSource: priced.costSource,
+      pricingOverrideId: priced.pricingOverrideId,
     };
   }
   throw new UnavailableError("governance configuration is changing; retry the record");
@@ -154,4 +168,19 @@ const duplicate = (requestId: string): UsageResult => ({
   charged: { cost: 0, tokens: 0, requests: 0 },
   budgetsUpdated: 0,
   rateLimitsUpdated: 0,
+  costSource: "duplicate",
+  pricingOverrideId: null,
 });
+
+/** The cost to charge: the reported one, else the record's tokens priced for its scope (0 without tokens). */
+async function priceRequest(v: z.output<typeof usageSchema>, target: { provider: string; model: string }, keyHash: string | null): Promise<PricedCost> {
+  if (v.cost !== undefined) return { cost: v.cost, costSource: "reported", pricingOverrideId: null };
+  const prompt = v.promptTokens ?? (v.completionTokens === undefined ? v.tokens ?? 0 : 0);
+  const completion = v.completionTokens ?? 0;
+  if (prompt + completion === 0) return { cost: 0, costSource: "reported", pricingOverrideId: null };
+  const vk = keyHash === null ? null : (await keyConfig(keyHash)).value;
+  return priceTokens(
+    { ...target, virtualKeyId: vk?.id ?? null, providerKeyId: v.providerKeyId?.trim() || null, requestType: v.requestType?.trim() || null },
+    { promptTokens: prompt, completionTokens: completion, cachedTokens: v.promptTokensDetails?.cachedTokens ?? 0 },
+  );
+}

@@ -40,6 +40,8 @@ describe("usage: accounting", () => {
       recorded: true,
       settled_reservation: false,
       charged: { cost: 0.125, tokens: 321, requests: 1 },
+      cost_source: "reported", // issue 11: where the charged cost came from
+      pricing_override_id: null,
     });
     expect(await counters({ providerName: provider })).toEqual({ budgets: { "1d": 0.125 }, tokens: 321, requests: 1 });
     expect(await counters({ modelConfigId: specific.id })).toEqual({ budgets: { "1d": 0.125 }, tokens: undefined, requests: undefined });

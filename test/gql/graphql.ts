@@ -272,12 +272,20 @@ export type RateLimitWindowKind =
   | 'TOKENS';
 
 export type RecordUsageInput = {
-  /** Cost in USD. */
+  /** Prompt tokens read from the provider's cache (upstream's prompt_tokens_details.cached_tokens). */
+  cachedTokens?: number | null | undefined;
+  completionTokens?: number | null | undefined;
+  /** Cost in USD. Omitted with token counts given: the tokens are priced (catalog and pricing overrides). */
   cost?: number | null | undefined;
   model: string;
+  promptTokens?: number | null | undefined;
   provider?: string | null | undefined;
+  /** The provider key used: selects provider-key pricing overrides. */
+  providerKeyId?: string | null | undefined;
   /** Idempotency key: a request id is charged once. */
   requestId: string;
+  /** Upstream's request type (chat_completion, embedding, …): selects pricing overrides. */
+  requestType?: string | null | undefined;
   /** false: a failed call, charged nothing (its reservation is released). Default true. */
   success?: boolean | null | undefined;
   /** Total tokens of the response. */

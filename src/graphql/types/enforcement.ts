@@ -48,10 +48,21 @@ const RecordUsageInput = builder.inputType("RecordUsageInput", {
     provider: t.string(),
     model: t.string({ required: true }),
     tokens: t.int({ description: "Total tokens of the response." }),
-    cost: t.float({ description: "Cost in USD." }),
+    cost: t.float({ description: "Cost in USD. Omitted with token counts given: the tokens are priced (catalog and pricing overrides)." }),
     success: t.boolean({ description: "false: a failed call, charged nothing (its reservation is released). Default true." }),
+    promptTokens: t.int(),
+    completionTokens: t.int(),
+    cachedTokens: t.int({ description: "Prompt tokens read from the provider's cache (upstream's prompt_tokens_details.cached_tokens)." }),
+    requestType: t.string({ description: "Upstream's request type (chat_completion, embedding, …): selects pricing overrides." }),
+    providerKeyId: t.string({ description: "The provider key used: selects provider-key pricing overrides." }),
   }),
 });
+
+/** GraphQL's flat `cachedTokens` → the service's (upstream's) `promptTokensDetails.cachedTokens`. */
+function usageInput<T extends { cachedTokens?: number | null }>(input: T) {
+  const { cachedTokens, ...rest } = input;
+  return cachedTokens == null ? rest : { ...rest, promptTokensDetails: { cachedTokens } };
+}
 
 const AllowedProviderKey = builder.objectRef<{ keyId: string; name: string }>("AllowedProviderKey").implement({
   fields: (t) => ({ keyId: t.exposeString("keyId"), name: t.exposeString("name") }),
@@ -128,6 +139,8 @@ const RecordUsagePayload = builder.objectRef<UsageResult>("RecordUsagePayload").
     chargedCost: t.float({ description: "USD added to every budget of the chain.", resolve: (u) => u.charged.cost }),
     chargedTokens: t.float({ resolve: (u) => u.charged.tokens }),
     chargedRequests: t.int({ resolve: (u) => u.charged.requests }),
+    costSource: t.exposeString("costSource", { description: "reported, override, catalog, default, unpriced (or duplicate)." }),
+    pricingOverrideId: t.exposeString("pricingOverrideId", { nullable: true }),
   }),
 });
 
@@ -220,7 +233,7 @@ builder.mutationFields((t) => ({
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: RecordUsageInput, required: true }) },
     errors: errors("RecordUsageResult"),
     resolve: (_root, { virtualKey, input }, ctx) =>
-      measureEnforcement("record", () => recordUsage(ctx, virtualKey ?? undefined, withoutNulls(input), { vkMandatory: ctx.vkMandatory }), usageDecision),
+      measureEnforcement("record", () => recordUsage(ctx, virtualKey ?? undefined, usageInput(withoutNulls(input)), { vkMandatory: ctx.vkMandatory }), usageDecision),
   }),
 }));
 
