@@ -12,6 +12,8 @@ import { createModelConfigSchema, updateModelConfigSchema } from "../services/mo
 import { updateProviderGovernanceSchema } from "../services/provider-governance.js";
 import { createKeySchema, updateKeySchema } from "../services/provider-keys.js";
 import { createProviderSchema } from "../services/providers.js";
+import { pricingOverrideSchema } from "../services/pricing-overrides.js";
+import { modelPriceSchema } from "../services/pricing.js";
 import { createTeamSchema, updateTeamSchema } from "../services/teams.js";
 import { usageSchema } from "../services/usage.js";
 import { updateVirtualKeySchema } from "../services/virtual-key-updates.js";
@@ -19,7 +21,7 @@ import { createVirtualKeySchema } from "../services/virtual-keys.js";
 
 export interface OperationDoc {
   summary: string;
-  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement";
+  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement" | "Pricing";
   /** The schema the service validates the JSON body with (keys camelCase there; snake_case on the wire). */
   body?: z.ZodType;
   /** A request body example (wire format). */
@@ -30,6 +32,8 @@ export interface OperationDoc {
   example?: string;
   /** The caller presents a virtual key (x-bf-vk, Authorization: Bearer, x-api-key, …). */
   virtualKey?: boolean;
+  /** Success answers 201 instead of 200 (upstream's pricing-override create). */
+  created?: boolean;
   /** Statuses this route answers besides 200 and the common ones (400, 404, 405, 413, 415, 500). */
   errors?: number[];
 }
@@ -95,6 +99,26 @@ export const operations: Record<string, OperationDoc> = {
   "GET /api/governance/providers": { summary: "Provider-level governance (budgets, rate limits) of every provider", tag: "Provider governance" },
   "PUT /api/governance/providers/:name": { summary: "Set a provider's budgets and rate limit", tag: "Provider governance", body: updateProviderGovernanceSchema, example: "put-provider-governance" },
   "DELETE /api/governance/providers/:name": { summary: "Remove a provider's governance", tag: "Provider governance" },
+  "GET /api/governance/pricing-overrides": { summary: "List pricing overrides (filters scope_kind, virtual_key_id, provider_id, provider_key_id)", tag: "Pricing" },
+  "POST /api/governance/pricing-overrides": {
+    summary: "Create a pricing override (answers 201, as upstream)",
+    tag: "Pricing",
+    body: pricingOverrideSchema,
+    bodyExample: { name: "cheaper gpt-4o", scope_kind: "provider", provider_id: "openai", match_type: "wildcard", pattern: "gpt-4o*", patch: { input_cost_per_token: 0.000002 } },
+    created: true,
+  },
+  "GET /api/governance/pricing-overrides/:id": { summary: "Get a pricing override", tag: "Pricing" },
+  "PUT /api/governance/pricing-overrides/:id": { summary: "Replace a pricing override", tag: "Pricing", body: pricingOverrideSchema },
+  "PATCH /api/governance/pricing-overrides/:id": { summary: "Change fields of a pricing override", tag: "Pricing", body: pricingOverrideSchema },
+  "DELETE /api/governance/pricing-overrides/:id": { summary: "Delete a pricing override", tag: "Pricing" },
+  "GET /api/governance/model-prices": { summary: "Edited catalog prices, or (provider & model given) the price that applies", tag: "Pricing" },
+  "PUT /api/governance/model-prices": {
+    summary: "Set a catalog price (USD per token)",
+    tag: "Pricing",
+    body: modelPriceSchema,
+    bodyExample: { provider: "openai", model: "gpt-4o", input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001 },
+  },
+  "DELETE /api/governance/model-prices": { summary: "Remove a catalog edit (the default price applies again)", tag: "Pricing" },
   "POST /api/governance/check": {
     summary: "Pre-request check: allow (and reserve) or deny with Bifrost's decision type",
     tag: "Enforcement",

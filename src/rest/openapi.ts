@@ -99,7 +99,7 @@ function successSchema(doc: OperationDoc): Schema {
 
 function operation(route: Route, doc: OperationDoc): Schema {
   const pathParams = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
-  const hasBody = route.method === "POST" || route.method === "PUT";
+  const hasBody = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
   const statuses = [400, ...(pathParams.length ? [404] : []), 405, ...(hasBody ? [413, 415] : []), ...(doc.errors ?? []), 500].sort((a, b) => a - b);
   const example = doc.example ? examples[doc.example] : undefined;
   return {
@@ -117,7 +117,7 @@ function operation(route: Route, doc: OperationDoc): Schema {
         }
       : {}),
     responses: {
-      200: { description: "OK", content: { "application/json": { schema: successSchema(doc), ...(example !== undefined ? { example } : {}) } } },
+      [doc.created ? 201 : 200]: { description: doc.created ? "Created" : "OK", content: { "application/json": { schema: successSchema(doc), ...(example !== undefined ? { example } : {}) } } },
       ...Object.fromEntries(statuses.map((s) => [s, { $ref: `#/components/responses/E${s}` }])),
     },
   };

@@ -36,7 +36,7 @@ export type PricePatch = Partial<Record<PatchField, number>>;
 
 // The patch keeps its snake_case keys (REST bodies are camelized on the way in, so both spellings are read).
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const patchShape = z.strictObject(Object.fromEntries(PATCH_FIELDS.map((f) => [camel(f), z.number().finite().optional()])) as Record<string, z.ZodOptional<z.ZodNumber>>);
+const patchShape = z.strictObject(Object.fromEntries(PATCH_FIELDS.map((f) => [camel(f), z.number().finite().optional()])));
 const optionalId = z.string().max(64).nullable().optional();
 
 const fields = {
@@ -52,6 +52,8 @@ const fields = {
 };
 const createSchema = z.strictObject({ ...fields, name: fields.name.optional(), scopeKind: fields.scopeKind.optional(), matchType: fields.matchType.optional(), pattern: fields.pattern.optional() });
 const patchSchema = createSchema;
+/** The request body of create, PUT and PATCH (what the OpenAPI document shows). */
+export const pricingOverrideSchema = createSchema;
 type OverrideInput = z.output<typeof createSchema>;
 
 interface Draft {
