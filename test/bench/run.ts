@@ -5,6 +5,10 @@
  *  - service: the governance services called in process (what one instance can do, no HTTP);
  *  - http: a real server process (src/main.ts) driven over loopback HTTP keep-alive from this process.
  * Prints pairs/s and p50/p99 latency of a pair (check + record) and of each call.
+ * Service mode adds (BENCH_EXTRA=provisioning,keys1000,estimates): (a) 50 clients' pairs while 4 writers create
+ * and delete keys and model configs (pairs/s, non-decision answers), (b) 50 clients round-robin over 1,000
+ * distinct keys, (c) estimate-less spend: a $1 key whose calls cost $0.01, after 20 records, under 2,000
+ * concurrent checks without estimates (admitted, final spend).
  * Options (env): BENCH_ENGINES=pglite,postgres BENCH_MODES=service,http BENCH_CLIENTS=1,50 BENCH_SECONDS=8
  * TEST_DATABASE_URL (admin URL of the PostgreSQL server, default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -18,6 +22,9 @@ import { createContext } from "../../src/context.js";
 import { closeDatabase, openDatabase } from "../../src/db/client.js";
 import { createCustomer } from "../../src/services/customers.js";
 import { checkAccess } from "../../src/services/enforcement.js";
+import { AccessDeniedError } from "../../src/services/errors.js";
+import { createModelConfig, deleteModelConfig } from "../../src/services/model-configs.js";
+import { deleteVirtualKey } from "../../src/services/virtual-key-updates.js";
 import { createTeam } from "../../src/services/teams.js";
 import { recordUsage } from "../../src/services/usage.js";
 import { createVirtualKey } from "../../src/services/virtual-keys.js";
@@ -28,6 +35,7 @@ const engines = list(process.env.BENCH_ENGINES, "pglite,postgres");
 const modes = list(process.env.BENCH_MODES, "service,http");
 const clientCounts = list(process.env.BENCH_CLIENTS, "1,50").map(Number);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const extras = list(process.env.BENCH_EXTRA, "provisioning,keys1000,estimates");
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 type Env = Record<string, string>;
@@ -81,7 +89,7 @@ interface Sample {
   elapsed: number;
 }
 
-type Call = (kind: "check" | "record", body: Record<string, unknown>) => Promise<void>;
+type Call = (kind: "check" | "record", body: Record<string, unknown>, client?: number, i?: number) => Promise<void>;
 
 async function drive(clients: number, call: Call, run: string): Promise<Sample> {
   const s: Sample = { pair: [], check: [], record: [], errors: 0, pairs: 0, elapsed: 0 };
@@ -89,14 +97,14 @@ async function drive(clients: number, call: Call, run: string): Promise<Sample> 
   const deadline = performance.now() + seconds * 1000;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = 0; performance.now() < deadline; i++) {
         const requestId = `${run}-${seq++}`;
         const a = performance.now();
         try {
-          await call("check", { provider: "openai", model: "gpt-4o-mini", estimated_tokens: 500, estimated_cost: 0.001, request_id: requestId });
+          await call("check", { provider: "openai", model: "gpt-4o-mini", estimated_tokens: 500, estimated_cost: 0.001, request_id: requestId }, client, i);
           const b = performance.now();
-          await call("record", { provider: "openai", model: "gpt-4o-mini", tokens: 420, cost: 0.00084, request_id: requestId });
+          await call("record", { provider: "openai", model: "gpt-4o-mini", tokens: 420, cost: 0.00084, request_id: requestId }, client, i);
           const c = performance.now();
           s.check.push(b - a);
           s.record.push(c - b);
@@ -139,9 +147,84 @@ async function serviceMode(engine: string, target: Parameters<typeof openDatabas
     };
     await drive(8, call, `warm-${engine}-svc-${Date.now()}`);
     for (const clients of clientCounts) report(engine, "service", clients, await drive(clients, call, `${engine}-svc-${clients}-${Date.now()}`));
+    if (extras.includes("provisioning")) await provisioning(engine, call);
+    if (extras.includes("keys1000")) await manyKeys(engine, camel);
+    if (extras.includes("estimates")) await estimateLess(engine);
   } finally {
     await closeDatabase();
   }
+}
+
+/** (a) Pairs on the bench key while 4 writers create and delete keys and model configs; non-decision answers counted. */
+async function provisioning(engine: string, call: Call): Promise<void> {
+  const ctx = createContext();
+  let stop = false;
+  let writes = 0;
+  const writers = Array.from({ length: 4 }, async (_, w) => {
+    for (let i = 0; !stop; i++) {
+      const tag = `${engine}-prov-${w}-${i}-${Date.now()}`;
+      const vk = await createVirtualKey(ctx, { name: `k-${tag}`, providerConfigs: [{ provider: "openai", allowedModels: ["*"] }], budget: { maxLimit: 5, resetDuration: "1d" } });
+      const mc = await createModelConfig(ctx, { modelName: `m-${tag}`, provider: "openai", budget: { maxLimit: 5, resetDuration: "1d" } });
+      await deleteVirtualKey(ctx, vk.key.id);
+      await deleteModelConfig(ctx, mc.id);
+      writes += 4;
+    }
+  });
+  const s = await drive(50, call, `${engine}-prov-${Date.now()}`);
+  stop = true;
+  await Promise.all(writers);
+  report(engine, "provisn", 50, s);
+  console.log(`${engine.padEnd(8)} provisioning: ${writes} config writes by 4 writers; non-decision answers: ${s.errors} of ${s.pairs * 2 + s.errors} calls`);
+}
+
+/** (b) 50 clients round-robin over 1,000 distinct keys (each pair on the next key). */
+async function manyKeys(engine: string, camel: (b: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const ctx = createContext();
+  const keys: string[] = [];
+  for (let i = 0; i < 1000; i += 50) {
+    keys.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) =>
+      createVirtualKey(ctx, {
+        name: `bench-rr-${engine}-${i + j}-${Date.now()}`,
+        budget: { maxLimit: 1_000_000, resetDuration: "1d" },
+        rateLimit: { requestMaxLimit: 10_000_000, requestResetDuration: "1h" },
+        providerConfigs: [{ provider: "openai", allowedModels: ["*"] }],
+      }).then((k) => k.value)))));
+  }
+  const opts = { vkMandatory: false };
+  const call: Call = async (kind, body, client = 0, i = 0) => {
+    const key = keys[(client * 20 + i) % keys.length]!;
+    if (kind === "check") await checkAccess(ctx, key, camel(body), opts);
+    else await recordUsage(ctx, key, camel(body), opts);
+  };
+  report(engine, "1k keys", 50, await drive(50, call, `${engine}-rr-${Date.now()}`));
+}
+
+/** (c) A $1 key whose calls cost $0.01, after 20 records: 2,000 concurrent checks without estimates, each admitted one recorded at $0.01. */
+async function estimateLess(engine: string): Promise<void> {
+  const ctx = createContext();
+  const opts = { vkMandatory: false };
+  const vk = await createVirtualKey(ctx, { name: `bench-est-${engine}-${Date.now()}`, budget: { maxLimit: 1, resetDuration: "1d" }, providerConfigs: [{ provider: "openai", allowedModels: ["*"] }] });
+  const target = { provider: "openai", model: "gpt-4o-mini" };
+  for (let i = 0; i < 20; i++) {
+    const c = await checkAccess(ctx, vk.value, { ...target, estimatedCost: 0.01 }, opts);
+    await recordUsage(ctx, vk.value, { ...target, requestId: c.requestId, cost: 0.01, tokens: 10 }, opts);
+  }
+  let admitted = 0;
+  let other = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 2000 }, async () => {
+    try {
+      const c = await checkAccess(ctx, vk.value, target, opts);
+      admitted++;
+      await recordUsage(ctx, vk.value, { ...target, requestId: c.requestId, cost: 0.01, tokens: 10 }, opts);
+    } catch (err) {
+      if (!(err instanceof AccessDeniedError)) other++;
+    }
+  }));
+  const ms = performance.now() - t0;
+  const row = await checkAccess(ctx, vk.value, { ...target, estimatedCost: 0 }, opts).catch((err: unknown) => err);
+  const spent = row instanceof AccessDeniedError ? /([0-9.]+) >= /.exec(row.message)?.[1] : (row as { budgets: { usage: number }[] }).budgets[0]?.usage;
+  console.log(`${engine.padEnd(8)} estimate-less: $1.00 cap, 2,000 concurrent checks without estimates: admitted ${admitted}, non-decision ${other}, spend $${Number(spent).toFixed(4)} (${ms.toFixed(0)} ms)`);
 }
 
 async function httpMode(engine: string, env: Env): Promise<void> {

@@ -6,10 +6,12 @@
  * reference model. After every step: every counter equals the model's (settled usage in the window + pending
  * holds of its generation), every decision is the model's (so no cap is exceeded and no key's decision
  * depends on another key's ids), no acknowledged record is lost, reservations are exactly the pending ones.
- * PROPERTY_RUNS raises the number of runs (default 8 per engine in `npm test`).
+ * In process on both engines (simulated clock), and on PostgreSQL also against two real server processes over
+ * REST (real clock: no time advance). PROPERTY_RUNS / PROPERTY_REST_RUNS set the number of runs (default 8 and
+ * 3 in `npm test`), PROPERTY_SEED replays a seed.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createContext, type RequestContext } from "../../src/context.js";
 import { db } from "../../src/db/client.js";
 import { expiryThreshold } from "../../src/lib/duration.js";
@@ -20,6 +22,8 @@ import { configureEnforcement, enforcementOptions } from "../../src/services/res
 import { updateTeam } from "../../src/services/teams.js";
 import { recordUsage } from "../../src/services/usage.js";
 import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../../src/services/virtual-key-updates.js";
+import { startServer, stopServer, type ServerProcess } from "../helpers/process.js";
+import { engine } from "../helpers/setup.js";
 import { createChain, createKey, unique } from "./helpers.js";
 
 type Name = "A" | "B";
@@ -59,9 +63,21 @@ interface Model {
   recorded: Map<string, { owner: Name; value: string }>;
   ids: string[];
   clock: Date;
+  clockControl: boolean;
+}
+type Outcome = { type: string; reservation?: { cost: number; tokens: number } | null; recorded?: boolean };
+type AdminOp = "reset" | "align-key" | "unalign-key" | "align-team" | "unalign-team" | "limit" | "override" | "clear-override" | "rotate" | "deactivate" | "activate" | "delete";
+/** The system under test: the services in process (simulated clock), or real servers over REST. */
+interface Api {
+  check(value: string, body: { model: string; requestId: string; estimatedCost?: number | undefined; estimatedTokens?: number | undefined }): Promise<Outcome>;
+  record(value: string, body: { model: string; requestId: string; cost: number; tokens: number; success: boolean }): Promise<Outcome>;
+  /** Runs an admin operation; `rotate` returns the new value. */
+  admin(op: AdminOp, k: { vkId: string; budgetId: string }, teamId: string, amount: number): Promise<string | undefined>;
+  /** False: the clock cannot be moved (real servers). */
+  clockControl: boolean;
 }
 interface Real {
-  ctx: RequestContext;
+  api: Api;
 }
 
 const provider = "openai";
@@ -132,14 +148,13 @@ class Check implements fc.AsyncCommand<Model, Real> {
   constructor(readonly key: Name, readonly old: boolean, readonly pick: number | null, readonly model: string, readonly cost: number | undefined, readonly tokens: number | undefined) {}
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
+    if (!m.clockControl) m.clock = new Date();
     const k = m.keys[this.key];
     const value = this.old && k.values.length > 1 ? k.values[0]! : current(k);
     const id = this.pick === null || m.ids.length === 0 ? unique("prop") : m.ids[this.pick % m.ids.length]!;
     if (!m.ids.includes(id)) m.ids.push(id);
     const expired = await expiries(m);
-    const res = await outcome(() =>
-      checkAccess(r.ctx, value, { provider, model: this.model, requestId: id, estimatedCost: this.cost, estimatedTokens: this.tokens }, { vkMandatory: false }),
-    );
+    const res = await r.api.check(value, { model: this.model, requestId: id, estimatedCost: this.cost, estimatedTokens: this.tokens });
     const owner = resolve(m, value);
     const held = m.pending.get(id);
     const sameHash = held !== undefined && held.value === value && held.model === this.model;
@@ -159,7 +174,7 @@ class Check implements fc.AsyncCommand<Model, Real> {
       else if (used(k2.budget) >= k2.budget.limit || used(m.team) >= m.team.limit) expected = "budget_exceeded";
       else expected = "ok";
       if (expected === "ok" && res.type === "ok") {
-        const reservation = res.value!.reservation!;
+        const reservation = res.reservation!;
         const gens = new Map<string, number>();
         for (const row of chain) {
           if (expired.get(rowKey(row))) {
@@ -173,7 +188,7 @@ class Check implements fc.AsyncCommand<Model, Real> {
       }
     }
     expect({ step: this.toString(), type: res.type }).toEqual({ step: this.toString(), type: expected });
-    if (expected === "ok" && known) expect(res.value!.reservation).toBeNull();
+    if (expected === "ok" && known) expect(res.reservation).toBeNull();
     await assertInvariants(m);
   }
   toString = () => `check(${this.key}${this.old ? " old value" : ""}, id ${this.pick ?? "new"}, ${this.model}, cost ${this.cost}, tokens ${this.tokens})`;
@@ -183,6 +198,7 @@ class RecordCmd implements fc.AsyncCommand<Model, Real> {
   constructor(readonly key: Name, readonly old: boolean, readonly pick: number | null, readonly cost: number, readonly tokens: number, readonly success: boolean) {}
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
+    if (!m.clockControl) m.clock = new Date();
     const k = m.keys[this.key];
     const value = this.old && k.values.length > 1 ? k.values[0]! : current(k);
     const id = this.pick === null || m.ids.length === 0 ? unique("prop") : m.ids[this.pick % m.ids.length]!;
@@ -190,7 +206,7 @@ class RecordCmd implements fc.AsyncCommand<Model, Real> {
     const held = m.pending.get(id);
     const model = held?.model ?? "gpt-4o-mini";
     const expired = await expiries(m);
-    const res = await outcome(() => recordUsage(r.ctx, value, { provider, model, requestId: id, cost: this.cost, tokens: this.tokens, success: this.success }, { vkMandatory: false }));
+    const res = await r.api.record(value, { model, requestId: id, cost: this.cost, tokens: this.tokens, success: this.success });
     const owner = resolve(m, value);
     const prior = m.recorded.get(id);
     let expected: string;
@@ -208,7 +224,7 @@ class RecordCmd implements fc.AsyncCommand<Model, Real> {
     } else {
       expected = prior && prior.value === value ? "duplicate" : "virtual_key_not_found";
     }
-    const got = res.type !== "ok" ? res.type : res.value!.recorded ? "recorded" : "duplicate";
+    const got = res.type !== "ok" ? res.type : res.recorded ? "recorded" : "duplicate";
     expect({ step: this.toString(), type: got }).toEqual({ step: this.toString(), type: expected });
     if (expected === "recorded") {
       for (const row of charge) {
@@ -230,53 +246,41 @@ class RecordCmd implements fc.AsyncCommand<Model, Real> {
 }
 
 class Admin implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly op: "reset" | "align-key" | "unalign-key" | "align-team" | "unalign-team" | "limit" | "override" | "clear-override" | "rotate" | "deactivate" | "activate" | "delete", readonly key: Name, readonly amount: number) {}
+  constructor(readonly op: AdminOp, readonly key: Name, readonly amount: number) {}
   check = (m: Readonly<Model>) => !m.keys[this.key].deleted;
   async run(m: Model, r: Real): Promise<void> {
     const k = m.keys[this.key];
+    if (this.op === "clear-override" && k.override === 0) return;
+    const value = await r.api.admin(this.op, { vkId: k.vkId, budgetId: k.budget.id }, m.teamId, this.amount);
     const limit = () => (k.budget.limit = k.max + k.override);
     switch (this.op) {
       case "reset":
-        await updateVirtualKey(r.ctx, k.vkId, { resetBudgetUsage: true });
         k.budget.used = 0;
         k.budget.gen += 1;
         break;
-      case "align-key":
-      case "unalign-key":
-        await updateVirtualKey(r.ctx, k.vkId, { calendarAligned: this.op === "align-key" });
-        break;
-      case "align-team":
-      case "unalign-team":
-        await updateTeam(r.ctx, m.teamId, { calendarAligned: this.op === "align-team" });
-        break;
       case "limit":
-        await updateVirtualKey(r.ctx, k.vkId, { budget: { maxLimit: this.amount, resetDuration: "1h" } });
         k.max = this.amount;
         limit();
         break;
       case "override":
-        await setBudgetOverride(r.ctx, k.vkId, k.budget.id, { amount: this.amount / 4, mode: "forever" });
         k.override = this.amount / 4;
         limit();
         break;
       case "clear-override":
-        if (k.override === 0) return;
-        await clearBudgetOverride(r.ctx, k.vkId, k.budget.id);
         k.override = 0;
         limit();
         break;
       case "rotate":
-        k.values.push((await rotateVirtualKey(r.ctx, k.vkId)).value);
+        k.values.push(value!);
         break;
       case "deactivate":
       case "activate":
-        await updateVirtualKey(r.ctx, k.vkId, { isActive: this.op === "activate" });
         k.active = this.op === "activate";
         break;
       case "delete":
-        await deleteVirtualKey(r.ctx, k.vkId);
         k.deleted = true;
         break;
+      default: // alignment keeps usage and generation
     }
     await assertInvariants(m);
   }
@@ -285,7 +289,7 @@ class Admin implements fc.AsyncCommand<Model, Real> {
 
 class Advance implements fc.AsyncCommand<Model, Real> {
   constructor(readonly minutes: number) {}
-  check = () => true;
+  check = (m: Readonly<Model>) => m.clockControl;
   async run(m: Model): Promise<void> {
     m.clock = new Date(m.clock.getTime() + this.minutes * 60_000);
   }
@@ -305,7 +309,43 @@ const commands = [
   fc.integer({ min: 1, max: 50 }).map((min) => new Advance(min)),
 ];
 
-async function setup(): Promise<{ model: Model; real: Real }> {
+/** The services in process, on the model's (simulated) clock. */
+function servicesApi(m: () => Model): Api {
+  const ctx: RequestContext = { ...createContext(), now: () => m().clock };
+  const opts = { vkMandatory: false };
+  return {
+    clockControl: true,
+    check: async (value, b) => {
+      const res = await outcome(() => checkAccess(ctx, value, { provider, ...b }, opts));
+      return { type: res.type, reservation: res.value?.reservation ?? null };
+    },
+    record: async (value, b) => {
+      const res = await outcome(() => recordUsage(ctx, value, { provider, ...b }, opts));
+      return { type: res.type, recorded: res.value?.recorded };
+    },
+    admin: async (op, k, teamId, amount) => {
+      switch (op) {
+        case "reset": await updateVirtualKey(ctx, k.vkId, { resetBudgetUsage: true }); return;
+        case "align-key": case "unalign-key": await updateVirtualKey(ctx, k.vkId, { calendarAligned: op === "align-key" }); return;
+        case "align-team": case "unalign-team": await updateTeam(ctx, teamId, { calendarAligned: op === "align-team" }); return;
+        case "limit": await updateVirtualKey(ctx, k.vkId, { budget: { maxLimit: amount, resetDuration: "1h" } }); return;
+        case "override": await setBudgetOverride(ctx, k.vkId, k.budgetId, { amount: amount / 4, mode: "forever" }); return;
+        case "clear-override": await clearBudgetOverride(ctx, k.vkId, k.budgetId); return;
+        case "rotate": return (await rotateVirtualKey(ctx, k.vkId)).value;
+        case "deactivate": case "activate": await updateVirtualKey(ctx, k.vkId, { isActive: op === "activate" }); return;
+        case "delete": await deleteVirtualKey(ctx, k.vkId); return;
+      }
+    },
+  };
+}
+
+/** Fresh customer-less team with keys A and B (each: $10/1h budget, 1,000 tokens and 4 requests per hour; team $15/1d). */
+const keyBody = () => ({
+  budget: { max_limit: 10, reset_duration: "1h" },
+  rate_limit: { token_max_limit: 1000, token_reset_duration: "1h", request_max_limit: 4, request_reset_duration: "1h" },
+});
+
+async function setup(api: (m: () => Model) => Api): Promise<{ model: Model; real: Real }> {
   const c = await createChain({ team: { budget: { max_limit: 15, reset_duration: "1d" } }, vk: keyBody() });
   const b = await createKey({ team_id: c.teamId, ...keyBody() });
   const keyState = async (vkId: string, value: string): Promise<KeyState> => {
@@ -332,17 +372,63 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     recorded: new Map(),
     ids: [],
     clock: new Date(),
+    clockControl: true,
   };
-  const ctx = { ...createContext(), now: () => model.clock };
-  return { model, real: { ctx } };
+  const real = { api: api(() => model) };
+  model.clockControl = real.api.clockControl;
+  return { model, real };
 }
 
-const keyBody = () => ({
-  budget: { max_limit: 10, reset_duration: "1h" },
-  rate_limit: { token_max_limit: 1000, token_reset_duration: "1h", request_max_limit: 4, request_reset_duration: "1h" },
-});
 
-describe("enforcement against a reference model", () => {
+/** Two real server processes over REST (alternating per call), on the test's PostgreSQL database. */
+function restApi(bases: string[]): Api {
+  let turn = 0;
+  const call = async (method: string, p: string, body?: unknown, key?: string) => {
+    const res = await fetch(bases[turn++ % bases.length]! + p, {
+      method,
+      headers: { "content-type": "application/json", ...(key ? { "x-bf-vk": key } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json: any = await res.json();
+    return { status: res.status, body: json };
+  };
+  const type = (r: { status: number; body: any }) => (r.status === 200 ? "ok" : String(r.body?.type ?? `HTTP ${r.status}`));
+  const ok = async (r: Promise<{ status: number; body: any }>) => {
+    const got = await r;
+    if (got.status !== 200) throw new Error(`admin call failed: ${got.status} ${JSON.stringify(got.body)}`);
+    return got.body;
+  };
+  return {
+    clockControl: false,
+    check: async (value, b) => {
+      const r = await call("POST", "/api/governance/check", { provider, model: b.model, request_id: b.requestId, estimated_cost: b.estimatedCost, estimated_tokens: b.estimatedTokens }, value);
+      return { type: type(r), reservation: r.status === 200 ? r.body.reservation : undefined };
+    },
+    record: async (value, b) => {
+      const r = await call("POST", "/api/governance/usage", { provider, model: b.model, request_id: b.requestId, cost: b.cost, tokens: b.tokens, success: b.success }, value);
+      return { type: type(r), recorded: r.body?.recorded };
+    },
+    admin: async (op, k, teamId, amount) => {
+      const vk = `/api/governance/virtual-keys/${k.vkId}`;
+      switch (op) {
+        case "reset": await ok(call("PUT", vk, { reset_budget_usage: true })); return;
+        case "align-key": case "unalign-key": await ok(call("PUT", vk, { calendar_aligned: op === "align-key" })); return;
+        case "align-team": case "unalign-team": await ok(call("PUT", `/api/governance/teams/${teamId}`, { calendar_aligned: op === "align-team" })); return;
+        case "limit": await ok(call("PUT", vk, { budget: { max_limit: amount, reset_duration: "1h" } })); return;
+        case "override": await ok(call("PUT", `${vk}/budgets/${k.budgetId}/override`, { amount: amount / 4, mode: "forever" })); return;
+        case "clear-override": await ok(call("DELETE", `${vk}/budgets/${k.budgetId}/override`)); return;
+        case "rotate": return (await ok(call("POST", `${vk}/rotate`))).virtual_key.value as string;
+        case "deactivate": case "activate": await ok(call("PUT", vk, { is_active: op === "activate" })); return;
+        case "delete": await ok(call("DELETE", vk)); return;
+      }
+    },
+  };
+}
+
+const runs = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const seed = process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {};
+
+describe("enforcement against a reference model (services in process, simulated clock)", () => {
   const saved = { ...enforcementOptions };
   // No hold expires and no sweep runs during a run: the model does not simulate expiry (tested in usage.test.ts),
   // and a sweep at the simulated (future) time would release other test files' holds.
@@ -352,12 +438,33 @@ describe("enforcement against a reference model", () => {
   it("every step keeps counters, decisions, holds and records equal to the model's", async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (cmds) => {
-        const { model, real } = await setup();
+        const { model, real } = await setup(servicesApi);
         await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
+      { numRuns: runs("PROPERTY_RUNS", 8), ...seed },
     );
   }, 600_000);
 });
 
+describe.runIf(engine === "postgres")("enforcement against a reference model (two server processes over REST)", () => {
+  let servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    const started = await Promise.allSettled([0, 1].map(() => startServer({ DATABASE_URL: inject("databaseUrl") })));
+    servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed?.status === "rejected") throw failed.reason;
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(servers.filter((s) => s.child.exitCode === null).map((s) => stopServer(s)));
+  });
 
+  it("every step keeps counters, decisions, holds and records equal to the model's", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 30 }), async (cmds) => {
+        const { model, real } = await setup(() => restApi(servers.map((s) => s.url)));
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
+      }),
+      { numRuns: runs("PROPERTY_REST_RUNS", 3), ...seed },
+    );
+  }, 600_000);
+});
