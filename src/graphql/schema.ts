@@ -13,5 +13,6 @@ import "./types/provider-mutations.js";
 import "./types/config-mutations.js";
 import "./types/enforcement.js";
 import "./types/pricing.js";
+import "./types/governance-io.js";
 
 export const schema = builder.toSchema();

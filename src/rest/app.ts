@@ -30,6 +30,7 @@ import { mcpRoutes } from "./mcp.js";
 import { modelConfigRoutes } from "./model-configs.js";
 import { openApiDocument } from "./openapi.js";
 import { providerGovernanceRoutes } from "./provider-governance.js";
+import { governanceIoRoutes } from "./governance-io.js";
 import { pricingRoutes } from "./pricing.js";
 import { providerRoutes } from "./providers.js";
 import { teamRoutes } from "./teams.js";
@@ -47,6 +48,7 @@ export const restRoutes: readonly Route[] = [
   ...budgetOverrideRoutes,
   ...enforcementRoutes,
   ...pricingRoutes,
+  ...governanceIoRoutes,
 ];
 
 let document: Record<string, unknown> | undefined;

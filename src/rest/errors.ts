@@ -14,6 +14,7 @@ const statusByCode: Record<string, number> = {
   NOT_FOUND: 404,
   CONFLICT: 400,
   UNAVAILABLE: 503,
+  FORBIDDEN: 403,
 };
 
 /** Enforcement decisions (spec §3.2): the envelope plus Bifrost's `type`. */

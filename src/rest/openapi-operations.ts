@@ -21,7 +21,7 @@ import { createVirtualKeySchema } from "../services/virtual-keys.js";
 
 export interface OperationDoc {
   summary: string;
-  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement" | "Pricing";
+  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement" | "Pricing" | "Governance file";
   /** The schema the service validates the JSON body with (keys camelCase there; snake_case on the wire). */
   body?: z.ZodType;
   /** A request body example (wire format). */
@@ -119,6 +119,13 @@ export const operations: Record<string, OperationDoc> = {
     bodyExample: { provider: "openai", model: "gpt-4o", input_cost_per_token: 0.0000025, output_cost_per_token: 0.00001 },
   },
   "DELETE /api/governance/model-prices": { summary: "Remove a catalog edit (the default price applies again)", tag: "Pricing" },
+  "GET /api/governance/export": { summary: "Export the governance section of Bifrost's config.json (admin)", tag: "Governance file", errors: [403] },
+  "POST /api/governance/import": {
+    summary: "Import a config.json governance section: upsert by id in one transaction, live usage kept; ?dry_run=true reports only (admin)",
+    tag: "Governance file",
+    bodyExample: { governance: { budgets: [{ id: "3f2b8c1e-6a4d-4c2e-9b1a-000000000001", max_limit: 100, reset_duration: "1M" }], customers: [{ id: "3f2b8c1e-6a4d-4c2e-9b1a-000000000002", name: "Acme", budget_id: "3f2b8c1e-6a4d-4c2e-9b1a-000000000001" }] } },
+    errors: [403],
+  },
   "POST /api/governance/check": {
     summary: "Pre-request check: allow (and reserve) or deny with Bifrost's decision type",
     tag: "Enforcement",
