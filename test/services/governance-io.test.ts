@@ -8,7 +8,7 @@ import { executeRaw } from "../helpers/graphql.js";
 const importFile = (file: unknown, dryRun = false) => rest("POST", `/api/governance/import${dryRun ? "?dry_run=true" : ""}`, file);
 
 function smallFile() {
-  const [b1, b2, b3, r1, c, t, k] = Array.from({ length: 7 }, () => randomUUID());
+  const [b1, b2, b3, r1, c, t, k] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
   const value = `sk-bf-${randomUUID()}`;
   return {
     ids: { b1, b2, b3, r1, c, t, k },
