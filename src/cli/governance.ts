@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { closeDatabase, openDatabase } from "../db/client.js";
 import { createContext } from "../context.js";
+import { camelizeKeys } from "../rest/http.js";
 import { DomainError } from "../services/errors.js";
 import { exportText, importGovernance } from "../services/governance-io.js";
 import { loadConfigOrExit } from "../startup.js";
@@ -42,7 +43,8 @@ try {
     } catch (err) {
       throw new DomainError("VALIDATION", `cannot read ${file}: ${(err as Error).message}`);
     }
-    const result = await importGovernance(ctx, parsed, { dryRun });
+    // The file's keys are snake_case, as REST bodies; the service reads camelCase (what the REST edge gives it).
+    const result = await importGovernance(ctx, camelizeKeys(parsed), { dryRun });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   }
 } catch (err) {
