@@ -44,7 +44,19 @@ const envSchema = z.object({
   /** Require an `x-graphql-yoga-csrf` header on requests a browser sends without a CORS preflight (GET, forms, text/plain). */
   GRAPHQL_CSRF_PREVENTION: bool("true"),
   ADMIN_TOKEN: z.string().min(1).optional(),
+  /** HTTP Basic credentials acting as an admin (Bifrost-style callers); both or neither. */
+  ADMIN_USERNAME: z.string().min(1).regex(/^[^:]*$/).optional(),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** A bearer token acting as a gateway key (enforcement only). */
+  GATEWAY_TOKEN: z.string().min(1).optional(),
+  /** AES-256-GCM key for secrets at rest: 32 bytes, base64. Unset: PGlite generates one in DATA_DIR. */
+  ENCRYPTION_KEY: z
+    .string()
+    .refine((s) => Buffer.from(s.trim(), "base64").length === 32)
+    .optional(),
   VK_MANDATORY: bool("false"),
+  /** Audit events older than this many days are deleted (at startup and every 6 hours). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   /** Largest request body in bytes (REST and GraphQL); larger ones are answered 413 before they are read. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(1024 * 1024),
   CORS_ORIGINS: origins,
@@ -60,6 +72,10 @@ const envSchema = z.object({
   /** Smallest cost (USD) and token count such a check reserves (also what a key without history reserves). */
   ESTIMATE_FLOOR_USD: z.coerce.number().min(0).max(1e9).default(0),
   ESTIMATE_FLOOR_TOKENS: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+}).superRefine((v, ctx) => {
+  if (Boolean(v.ADMIN_USERNAME) !== Boolean(v.ADMIN_PASSWORD)) {
+    ctx.addIssue({ code: "custom", path: [v.ADMIN_USERNAME ? "ADMIN_PASSWORD" : "ADMIN_USERNAME"], message: "set together" });
+  }
 });
 
 /** What to tell the operator for each variable: the expected value (and the default). */
@@ -76,7 +92,12 @@ const expected: Record<string, string> = {
   GRAPHQL_ALLOW_ARBITRARY_OPERATIONS: "true or false (default true)",
   GRAPHQL_CSRF_PREVENTION: "true or false (default true)",
   ADMIN_TOKEN: "a non-empty secret (default: none)",
+  ADMIN_USERNAME: "a non-empty user name without ':', set together with ADMIN_PASSWORD (default: none)",
+  ADMIN_PASSWORD: "a non-empty secret, set together with ADMIN_USERNAME (default: none)",
+  GATEWAY_TOKEN: "a non-empty secret (default: none)",
+  ENCRYPTION_KEY: "32 bytes in base64, e.g. the output of: openssl rand -base64 32 (default: on PGlite a key generated in DATA_DIR; on PostgreSQL none)",
   VK_MANDATORY: "true or false (default false)",
+  AUDIT_RETENTION_DAYS: "an integer number of days from 1 to 36500 (default 365)",
   MAX_BODY_BYTES: "an integer number of bytes from 1024 to 1073741824 (default 1048576 = 1 MiB)",
   CORS_ORIGINS: "comma-separated origins such as https://app.example.com (scheme, host, optional port, no path), or * (default: none)",
   MIGRATE_ON_START: "true or false (default true)",
@@ -88,7 +109,7 @@ const expected: Record<string, string> = {
   ESTIMATE_FLOOR_TOKENS: "a non-negative integer (default 0)",
 };
 /** Values never echoed in an error line. */
-const secret = new Set(["ADMIN_TOKEN", "DATABASE_URL"]);
+const secret = new Set(["ADMIN_TOKEN", "ADMIN_PASSWORD", "GATEWAY_TOKEN", "ENCRYPTION_KEY", "DATABASE_URL"]);
 
 export type Config = Readonly<z.infer<typeof envSchema> & { database: DatabaseTarget }>;
 

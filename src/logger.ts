@@ -18,11 +18,11 @@ const LINE_BUDGET = 2048;
 const MAX_DEPTH = 4;
 const MAX_FRAMES = 6;
 
-const vkPattern = /sk-bf-[A-Za-z0-9_-]+/g;
+const vkPattern = /sk-(bf|gov)-[A-Za-z0-9_-]+/g;
 
 /** Clips a string and masks virtual key values in it. */
 export function clip(s: string, max = MAX_STRING): string {
-  const masked = s.replace(vkPattern, "sk-bf-[redacted]");
+  const masked = s.replace(vkPattern, "sk-$1-[redacted]");
   return masked.length > max ? `${masked.slice(0, max)}…[+${masked.length - max}]` : masked;
 }
 

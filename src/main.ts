@@ -71,8 +71,40 @@ try {
   fail([databaseProblem(err, config.database)]);
 }
 
+const { setUpEncryption } = await import("./encryption-key.js");
+const encryptionProblem = await setUpEncryption(config, logger).catch((err: unknown) => {
+  logger.error({ err }, "could not check the stored secrets for encryption");
+  return null;
+});
+if (encryptionProblem) {
+  await closeDatabase().catch(() => {});
+  fail([encryptionProblem]);
+}
+
+const { envCredentialsConfigured } = await import("./services/principals.js");
+const { hasActiveManagementKeys } = await import("./services/management-keys.js");
+const { purgeAuditEvents } = await import("./services/audit.js");
+
+/** After listening (never fatal): the loopback-only notice, and the audit retention purge now and every 6 hours. */
+async function afterListening(): Promise<void> {
+  try {
+    if (!envCredentialsConfigured(config) && !(await hasActiveManagementKeys(new Date()))) {
+      logger.warn("no credentials configured: the management and enforcement APIs answer only loopback clients (set ADMIN_TOKEN, or ADMIN_USERNAME and ADMIN_PASSWORD, to open them to the network)");
+    }
+  } catch (err) {
+    if (!stopping) logger.error({ err }, "could not read the management keys");
+  }
+  const purge = () =>
+    purgeAuditEvents(config.AUDIT_RETENTION_DAYS).then(
+      (count) => void (count > 0 && logger.info({ count, days: config.AUDIT_RETENTION_DAYS }, "audit events past retention deleted")),
+      (err: unknown) => void (stopping || logger.error({ err }, "audit retention purge failed")), // a stop closes the database under it
+    );
+  await purge();
+  setInterval(() => void purge(), 6 * 3600_000).unref();
+}
+
 const app = createApp(config, logger);
-const server = createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as Server;
+const server = createAdaptorServer({ fetch: (request: Request, env: unknown) => app.fetch(request, env) }) as Server;
 const onListenError = (err: Error) => void closeDatabase().finally(() => fail([listenProblem(err, config)]));
 server.once("error", onListenError);
 stop = async (signal) => {
@@ -97,4 +129,5 @@ server.listen(config.PORT, config.HOST, () => {
     { host: config.HOST, port, database: describeDatabase(config.database) },
     `listening on ${base} with ${describeDatabase(config.database)}: GraphQL and GraphiQL at /graphql, REST at /api/governance (reference at /docs, /openapi.json), health at /health and /ready, metrics at /metrics`,
   );
+  void afterListening();
 });

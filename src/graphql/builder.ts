@@ -4,15 +4,21 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { RequestContext } from "../context.js";
 import { db } from "../db/client.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
+import { authorizeCtx, type Action, type ResourceType } from "../services/access.js";
 import { DomainError } from "../services/errors.js";
 import { fieldComplexity } from "./complexity.js";
 
+/** A permission as root fields name it: `<action>:<resource>` (services/access.ts decides). */
+export type Permission = `${Action}:${ResourceType}`;
+
 export const builder = new SchemaBuilder<{
   Context: RequestContext;
+  AuthScopes: { can: Permission; public: boolean };
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: { list: false; items: false };
@@ -22,7 +28,19 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string | number };
   };
 }>({
-  plugins: [ErrorsPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // Every root field names its permission (`authScopes: { can: "read:customer" }`); the decision is the services'
+  // authorize(), which throws the error to report (401 UNAUTHENTICATED, 403 FORBIDDEN): it propagates as is.
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      can: (permission: Permission) => {
+        const [action, resource] = permission.split(":") as [Action, ResourceType];
+        authorizeCtx(ctx, action, { type: resource });
+        return true;
+      },
+      public: true,
+    }),
+  },
   defaultFieldNullability: false,
   errors: { defaultTypes: [DomainError] },
   // Costs only; the limits are enforced per request by the validation rule in yoga.ts (config-driven).
@@ -40,6 +58,9 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
+    // Any entity by global id: admin and viewer (a customer-admin reads through its scoped fields).
+    nodeQueryOptions: { authScopes: { can: "read:provider" } },
+    nodesQueryOptions: { authScopes: { can: "read:provider" } },
   },
 });
 

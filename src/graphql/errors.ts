@@ -1,5 +1,6 @@
 import type { GraphQLError } from "graphql";
 import { createGraphQLError, maskError as yogaMaskError } from "graphql-yoga";
+import { ForbiddenError, UnauthenticatedError } from "../services/access.js";
 import { ConflictError, DomainError, NotFoundError, ValidationError, type FieldIssue } from "../services/errors.js";
 import { builder } from "./builder.js";
 
@@ -49,23 +50,22 @@ builder.objectType(ConflictError, {
   interfaces: [ErrorInterface],
 });
 
-/**
- * The caller may not do this (e.g. look a key up by its value without the admin token). Defined here until
- * src/services/errors.ts has one; code FORBIDDEN.
- */
-export class ForbiddenError extends DomainError {
-  constructor(message = "Forbidden: this operation needs the admin token") {
-    super("FORBIDDEN", message);
-  }
-}
-
 builder.objectType(ForbiddenError, {
   name: "ForbiddenError",
-  description: "The caller is not allowed to do this (send `Authorization: Bearer <ADMIN_TOKEN>`).",
+  description: "The credential's role may not do this (services/access.ts); code FORBIDDEN.",
   interfaces: [ErrorInterface],
 });
 
-export const mutationErrors = [ValidationError, NotFoundError, ConflictError];
+builder.objectType(UnauthenticatedError, {
+  name: "UnauthenticatedError",
+  description: "No valid credential was sent (`Authorization: Bearer <management key>`); code UNAUTHENTICATED.",
+  interfaces: [ErrorInterface],
+});
+
+export const mutationErrors = [ValidationError, NotFoundError, ConflictError, ForbiddenError, UnauthenticatedError];
+
+export { ForbiddenError, UnauthenticatedError };
+
 
 /**
  * Yoga's maskError: a DomainError that reaches the top level keeps its message and `extensions.code`;

@@ -32,6 +32,8 @@ export interface ListFilter {
   provider?: string | null | undefined;
   overBudget?: boolean | null | undefined;
   email?: string | null | undefined;
+  /** Only rows of this customer (a customer-admin's lists; services/access.ts customerScope). */
+  scope?: string | undefined;
 }
 
 export interface KeysetPage {
@@ -92,6 +94,11 @@ function filters(entity: Entity, f: ListFilter): Prisma.Sql[] {
     where.push(Prisma.sql`(t."customerId" = ${f.customerId}::uuid OR t."teamId" IN (SELECT id FROM "Team" WHERE "customerId" = ${f.customerId}::uuid))`);
   }
   if (f.email && entity === "Customer") where.push(Prisma.sql`t.email = ${f.email.trim().toLowerCase()}`);
+  if (f.scope && entity === "Customer") where.push(Prisma.sql`t.id = ${f.scope}::uuid`);
+  if (f.scope && entity === "Team") where.push(Prisma.sql`t."customerId" = ${f.scope}::uuid`);
+  if (f.scope && entity === "VirtualKey") {
+    where.push(Prisma.sql`(t."customerId" = ${f.scope}::uuid OR t."teamId" IN (SELECT id FROM "Team" WHERE "customerId" = ${f.scope}::uuid))`);
+  }
   if (f.isActive != null && entity === "VirtualKey") where.push(Prisma.sql`t."isActive" = ${f.isActive}`);
   if (f.provider && entity === "VirtualKey") where.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProviderConfig" pc WHERE pc."virtualKeyId" = t.id AND pc.provider = ${f.provider})`);
   if (f.overBudget != null) {

@@ -1,4 +1,5 @@
 /** Sorting and filter inputs shared by the top-level lists, and the resolver that turns a keyset page into a connection. */
+import { customerScope } from "../services/access.js";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../context.js";
@@ -71,7 +72,7 @@ export async function resolveList<T extends { id: string }>(
   info: GraphQLResolveInfo,
 ): Promise<ListConnection<T>> {
   const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
-  const page = await keysetPage(entity, args, filter ?? {}, order.field, order.direction, ctx.now(), selects(info, "totalCount"));
+  const page = await keysetPage(entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), selects(info, "totalCount"));
   const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
   const prisma = () => findMany({ ...query, where: { id: { in: page.ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY });
   const rows = page.ids.length ? await findManyByIds<T>(entity, query, page.ids, prisma) : [];

@@ -14,5 +14,6 @@ import "./types/config-mutations.js";
 import "./types/enforcement.js";
 import "./types/pricing.js";
 import "./types/governance-io.js";
+import "./types/admin.js";
 
 export const schema = builder.toSchema();

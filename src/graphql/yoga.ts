@@ -10,6 +10,7 @@ import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { registry } from "../metrics.js";
+import { authenticate, type Authentication } from "../services/principals.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
@@ -98,10 +99,15 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
-  return createYoga<{ requestId?: string }, RequestContext>({
+  return createYoga<{ requestId?: string; auth?: Authentication; clientAddress?: string | null }, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    context: ({ request, requestId }) => createContext(request, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId }),
+    // Who is calling was decided at the HTTP edge (src/rest/app.ts); called directly (tests), yoga decides it here.
+    context: async ({ request, requestId, auth, clientAddress }) => {
+      const forwarded = request.headers.has("x-forwarded-for") || request.headers.has("forwarded");
+      const { principal, problem } = auth ?? (await authenticate(config, { authorization: request.headers.get("authorization"), address: null, forwarded }));
+      return createContext(request, { vkMandatory: config.VK_MANDATORY, requestId, principal, authProblem: problem, clientAddress: clientAddress ?? null });
+    },
     // CORS is decided at the HTTP edge (src/rest/app.ts, CORS_ORIGINS); yoga's default would allow every origin.
     cors: false,
     maskedErrors: { maskError },

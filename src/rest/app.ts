@@ -16,9 +16,13 @@ import { secureHeaders } from "hono/secure-headers";
 import { getPath } from "hono/utils/url";
 import type { Config } from "../config.js";
 import { createContext } from "../context.js";
+import { authorizeCtx } from "../services/access.js";
+import { authenticate, type Authentication } from "../services/principals.js";
 import type { Logger } from "../logger.js";
 import { observeHttp, registry } from "../metrics.js";
 import { readiness } from "../services/readiness.js";
+import { adminKeyRoutes } from "./admin-keys.js";
+import { auditRoutes } from "./audit.js";
 import { budgetOverrideRoutes } from "./budget-overrides.js";
 import { customerRoutes } from "./customers.js";
 import { enforcementRoutes } from "./enforcement.js";
@@ -49,18 +53,29 @@ export const restRoutes: readonly Route[] = [
   ...enforcementRoutes,
   ...pricingRoutes,
   ...governanceIoRoutes,
+  ...adminKeyRoutes,
+  ...auditRoutes,
 ];
 
 let document: Record<string, unknown> | undefined;
 /** Built on first request (once per process). */
 const openApi = () => (document ??= openApiDocument(restRoutes));
 
-/** The GraphQL endpoint (yoga): gets the request and the request id chosen at the edge. */
-export interface GraphqlEndpoint {
-  fetch(request: Request, serverContext: { requestId: string }): Response | Promise<Response>;
+/** What the edge hands to the GraphQL endpoint: the request id and who is calling. */
+export interface EdgeContext {
+  requestId: string;
+  auth: Authentication;
+  clientAddress: string | null;
 }
 
-type Env = { Variables: RequestIdVariables };
+/** The GraphQL endpoint (yoga): gets the request and what the edge decided about it. */
+export interface GraphqlEndpoint {
+  fetch(request: Request, serverContext: EdgeContext): Response | Promise<Response>;
+}
+
+/** @hono/node-server passes the Node request as `incoming`; in-process calls (tests) pass nothing. */
+type Bindings = { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+type Env = { Bindings: Bindings; Variables: RequestIdVariables & { auth: Authentication; clientAddress: string | null } };
 
 /** GET /: where everything lives. */
 const INDEX = {
@@ -144,16 +159,37 @@ function handler(route: Route, config: Config, logger: Logger) {
   const needsJson = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
   return async (c: Context<Env>) => {
     // Browsers send text/plain and form bodies cross-site without a preflight: only JSON is accepted.
-    if (needsJson && !isJsonContentType(c.req.header("content-type"))) return errorResponse(415, "Content-Type must be application/json");
-    const ctx = createContext(c.req.raw, { adminToken: config.ADMIN_TOKEN, vkMandatory: config.VK_MANDATORY, requestId: c.get("requestId") });
+    const { principal, problem } = c.get("auth");
+    const ctx = createContext(c.req.raw, { vkMandatory: config.VK_MANDATORY, requestId: c.get("requestId"), principal, authProblem: problem, clientAddress: c.get("clientAddress") });
     const request = c.req.raw;
     try {
+      if (route.access !== "virtual-key") authorizeCtx(ctx, route.access.action, { type: route.access.resource });
+      if (needsJson && !isJsonContentType(c.req.header("content-type"))) return errorResponse(415, "Content-Type must be application/json");
       return await route.handler({ request, params: c.req.param(), query: new URL(request.url).searchParams, ctx, body: () => readJson(request, freeFormMaps) });
     } catch (err) {
       const res = toErrorResponse(err, (e) => logger.error({ err: e, route: route.path }, "unexpected error"));
+      if (res.status === 401 && config.ADMIN_USERNAME) res.headers.set("www-authenticate", 'Basic realm="governance", charset="UTF-8"');
       if (res.status < 500) logger.debug({ route: route.path, status: res.status, code: (err as { code?: unknown }).code }, "client error");
       return res;
     }
+  };
+}
+
+/**
+ * Who is calling, for every request after /health: the credential (services/principals.ts) and the peer address.
+ * Too many recent failures from the address: 429 with Retry-After, before anything else.
+ */
+function authentication(config: Config, logger: Logger): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const address = c.env?.incoming?.socket?.remoteAddress ?? null;
+    const forwarded = c.req.header("x-forwarded-for") !== undefined || c.req.header("forwarded") !== undefined;
+    try {
+      c.set("auth", await authenticate(config, { authorization: c.req.header("authorization"), address, forwarded }));
+    } catch (err) {
+      return toErrorResponse(err, (e) => logger.error({ err: e }, "authentication failed unexpectedly"));
+    }
+    c.set("clientAddress", address);
+    await next();
   };
 }
 
@@ -188,9 +224,19 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   });
   app.get("/openapi.json", (c) => c.json(openApi()));
   registerDocs(app);
-  app.get("/metrics", async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }));
+  app.use(authentication(config, logger));
+  // Metrics name routes, keys' activity and pool sizes: admin and viewer only once credentials are configured.
+  app.get("/metrics", async (c) => {
+    const { principal, problem } = c.get("auth");
+    try {
+      authorizeCtx(createContext(c.req.raw, { principal, authProblem: problem }), "read", { type: "metrics" });
+    } catch (err) {
+      return toErrorResponse(err, () => {});
+    }
+    return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+  });
   if (graphql) {
-    const toYoga = (c: Context<Env>) => graphql.fetch(c.req.raw, { requestId: c.get("requestId") });
+    const toYoga = (c: Context<Env>) => graphql.fetch(c.req.raw, { requestId: c.get("requestId"), auth: c.get("auth"), clientAddress: c.get("clientAddress") });
     app.all("/graphql", toYoga);
     app.all("/graphql/*", toYoga);
   }

@@ -13,6 +13,7 @@ export const budgetOverrideRoutes: Route[] = [
   {
     method: "PUT",
     path,
+    access: { action: "update", resource: "virtualKey" },
     handler: async ({ ctx, params, body }) => {
       const updated = await setBudgetOverride(ctx, params.vk_id!, params.budget_id!, await body());
       return json({ message: "Budget override updated successfully", budget: budget(updated), effective_max_limit: effectiveMaxLimit(updated) });
@@ -21,6 +22,7 @@ export const budgetOverrideRoutes: Route[] = [
   {
     method: "DELETE",
     path,
+    access: { action: "update", resource: "virtualKey" },
     handler: async ({ ctx, params }) => {
       const cleared = await clearBudgetOverride(ctx, params.vk_id!, params.budget_id!);
       return json({ message: "Budget override deleted successfully", budget: budget(cleared), effective_max_limit: effectiveMaxLimit(cleared) });

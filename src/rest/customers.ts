@@ -7,6 +7,7 @@ export const customerRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/customers",
+    access: { action: "read", resource: "customer" },
     handler: async ({ ctx, query }) => {
       const page = await listCustomers(ctx, listQuery(query));
       const body = listEnvelope("customers", page, customer);
@@ -16,6 +17,7 @@ export const customerRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/governance/customers",
+    access: { action: "create", resource: "customer" },
     handler: async ({ ctx, body }) => {
       const created = await createCustomer(ctx, await body());
       return json({ message: "Customer created successfully", customer: customer(created) });
@@ -24,11 +26,13 @@ export const customerRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/customers/:id",
+    access: { action: "read", resource: "customer" },
     handler: async ({ ctx, params }) => json({ customer: customer(await getCustomer(ctx, params.id!)) }),
   },
   {
     method: "PUT",
     path: "/api/governance/customers/:id",
+    access: { action: "update", resource: "customer" },
     handler: async ({ ctx, params, body }) => {
       const updated = await updateCustomer(ctx, params.id!, await body());
       return json({ message: "Customer updated successfully", customer: customer(updated) });
@@ -37,6 +41,7 @@ export const customerRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/governance/customers/:id",
+    access: { action: "delete", resource: "customer" },
     handler: async ({ ctx, params }) => {
       await deleteCustomer(ctx, params.id!);
       return json({ message: "Customer deleted successfully" });

@@ -152,6 +152,7 @@ export const enforcementRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/governance/check",
+    access: { action: "create", resource: "enforcement" },
     handler: async ({ ctx, request, body }) => {
       const input = await body();
       const result = await measureEnforcement("check", () => checkAccess(ctx, keyOf(request), input, { vkMandatory: ctx.vkMandatory }), checkDecision);
@@ -161,6 +162,7 @@ export const enforcementRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/governance/usage",
+    access: { action: "create", resource: "enforcement" },
     handler: async ({ ctx, request, body }) => {
       const input = await body();
       return json(usageBody(await measureEnforcement("record", () => recordUsage(ctx, keyOf(request), input, { vkMandatory: ctx.vkMandatory }), usageDecision)));
@@ -169,6 +171,7 @@ export const enforcementRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/virtual-keys/quota",
+    access: "virtual-key",
     handler: ({ ctx, request }) => quotaResponse(ctx, request),
   },
 ];

@@ -1,4 +1,5 @@
 /** DomainError → HTTP status and Bifrost's error envelope (Part 1 §2). One table, used by every route. */
+import { TooManyAttemptsError } from "../services/access.js";
 import { AccessDeniedError, ConflictError, DomainError, RequestIdConflictError } from "../services/errors.js";
 
 export function errorBody(status: number, message: string) {
@@ -11,10 +12,11 @@ export function errorResponse(status: number, message: string, headers?: Record<
 
 const statusByCode: Record<string, number> = {
   VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 400,
   UNAVAILABLE: 503,
-  FORBIDDEN: 403,
 };
 
 /** Enforcement decisions (spec §3.2): the envelope plus Bifrost's `type`. */
@@ -27,6 +29,7 @@ export function decisionResponse(err: AccessDeniedError): Response {
 export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
   if (err instanceof AccessDeniedError) return decisionResponse(err);
   if (err instanceof RequestIdConflictError) return Response.json({ type: "request_id_conflict", ...errorBody(409, err.message) }, { status: 409 });
+  if (err instanceof TooManyAttemptsError) return errorResponse(429, err.message, { "retry-after": String(err.retryAfterSeconds) });
   if (err instanceof ConflictError && err.kind === "duplicate_model_config") return errorResponse(409, err.message);
   if (err instanceof DomainError && statusByCode[err.code]) return errorResponse(statusByCode[err.code]!, err.message);
   onUnexpected(err);

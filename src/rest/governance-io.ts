@@ -12,11 +12,13 @@ export const governanceIoRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/export",
+    access: { action: "update", resource: "governanceIo" },
     handler: async ({ ctx }) => json(await exportGovernance(ctx)),
   },
   {
     method: "POST",
     path: "/api/governance/import",
+    access: { action: "update", resource: "governanceIo" },
     handler: async ({ ctx, query, body }) => json(importDiffBody(await importGovernance(ctx, await body(), { dryRun: query.get("dry_run") === "true" }))),
   },
 ];

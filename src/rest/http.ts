@@ -3,6 +3,7 @@
  * declare routes here; src/rest/app.ts registers them on the Hono app (modules never import app.ts).
  */
 import type { RequestContext } from "../context.js";
+import type { Action, ResourceType } from "../services/access.js";
 import { ValidationError } from "../services/errors.js";
 
 export interface RestRequest {
@@ -18,6 +19,11 @@ export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Segments; `:name` captures one. Literal segments win over captures at the same position. */
   path: string;
+  /**
+   * Who may call it (checked by src/rest/app.ts with services/access.ts before the handler runs), or
+   * "virtual-key": the route authenticates the caller by the virtual key it presents (the quota read).
+   */
+  access: { action: Action; resource: ResourceType } | "virtual-key";
   handler: (req: RestRequest) => Promise<Response>;
   /**
    * Body fields (snake_case, at any depth) holding free-form maps, e.g. `deployments` or `headers`: the

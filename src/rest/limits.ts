@@ -7,6 +7,7 @@ export const limitRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/budgets",
+    access: { action: "read", resource: "limits" },
     handler: async ({ ctx, query }) => {
       const body = listEnvelope("budgets", await listBudgets(ctx, listQuery(query)), budget);
       return json(fromMemory(query) ? memoryMap(body, "budgets") : body);
@@ -15,6 +16,7 @@ export const limitRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/rate-limits",
+    access: { action: "read", resource: "limits" },
     handler: async ({ ctx, query }) => {
       const body = listEnvelope("rate_limits", await listRateLimits(ctx, listQuery(query)), rateLimit);
       return json(fromMemory(query) ? memoryMap(body, "rate_limits") : body);

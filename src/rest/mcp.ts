@@ -14,11 +14,13 @@ export const mcpRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/mcp/clients",
+    access: { action: "read", resource: "mcpClient" },
     handler: async ({ ctx, query }) => json(listEnvelope("clients", await listMcpClients(ctx, listQuery(query)), mcpClient)),
   },
   {
     method: "POST",
     path: "/api/mcp/client",
+    access: { action: "create", resource: "mcpClient" },
     ...clientBody,
     handler: async ({ ctx, body }) => {
       const created = await createMcpClient(ctx, await body());
@@ -28,6 +30,7 @@ export const mcpRoutes: Route[] = [
   {
     method: "PUT",
     path: "/api/mcp/client/:name",
+    access: { action: "update", resource: "mcpClient" },
     ...clientBody,
     handler: async ({ ctx, params, body }) => {
       const updated = await updateMcpClient(ctx, params.name!, await body());
@@ -37,6 +40,7 @@ export const mcpRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/mcp/client/:name",
+    access: { action: "delete", resource: "mcpClient" },
     handler: async ({ ctx, params }) => {
       await deleteMcpClient(ctx, params.name!);
       return json({ status: "success", message: "MCP client removed successfully" });

@@ -9,11 +9,13 @@ export const modelConfigRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/model-configs",
+    access: { action: "read", resource: "modelConfig" },
     handler: async ({ ctx, query }) => json(listEnvelope("model_configs", await listModelConfigs(ctx, listQuery(query)), modelConfig)),
   },
   {
     method: "POST",
     path: "/api/governance/model-configs",
+    access: { action: "create", resource: "modelConfig" },
     handler: async ({ ctx, body }) => {
       const created = await createModelConfig(ctx, await body());
       return json({ message: "Model config created successfully", model_config: modelConfig(created) });
@@ -22,11 +24,13 @@ export const modelConfigRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/model-configs/:id",
+    access: { action: "read", resource: "modelConfig" },
     handler: async ({ ctx, params }) => json({ model_config: modelConfig(await getModelConfig(ctx, params.id!)) }),
   },
   {
     method: "PUT",
     path: "/api/governance/model-configs/:id",
+    access: { action: "update", resource: "modelConfig" },
     handler: async ({ ctx, params, body }) => {
       const updated = await updateModelConfig(ctx, params.id!, await body());
       return json({ message: "Model config updated successfully", model_config: modelConfig(updated) });
@@ -35,6 +39,7 @@ export const modelConfigRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/governance/model-configs/:id",
+    access: { action: "delete", resource: "modelConfig" },
     handler: async ({ ctx, params }) => {
       await deleteModelConfig(ctx, params.id!);
       return json({ message: "Model config deleted successfully" });

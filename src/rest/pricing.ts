@@ -50,6 +50,7 @@ export const pricingRoutes: Route[] = [
   {
     method: "GET",
     path: OVERRIDES,
+    access: { action: "read", resource: "pricing" },
     handler: async ({ ctx, query }) => {
       const page = await listPricingOverrides(ctx, {
         ...listQuery(query),
@@ -64,17 +65,20 @@ export const pricingRoutes: Route[] = [
   {
     method: "POST",
     path: OVERRIDES,
+    access: { action: "create", resource: "pricing" },
     handler: async ({ ctx, body }) => json({ message: "Pricing override created successfully", pricing_override: pricingOverride(await createPricingOverride(ctx, await body())) }, 201),
   },
   {
     method: "GET",
     path: `${OVERRIDES}/:id`,
+    access: { action: "read", resource: "pricing" },
     handler: async ({ ctx, params }) => json({ pricing_override: pricingOverride(await getPricingOverride(ctx, params.id!)) }),
   },
   ...(["PUT", "PATCH"] as const).map(
     (method): Route => ({
       method,
       path: `${OVERRIDES}/:id`,
+      access: { action: "update", resource: "pricing" },
         handler: async ({ ctx, params, body }) => {
         const updated = await updatePricingOverride(ctx, params.id!, await body(), method === "PUT");
         return json({ message: "Pricing override updated successfully", pricing_override: pricingOverride(updated) });
@@ -84,6 +88,7 @@ export const pricingRoutes: Route[] = [
   {
     method: "DELETE",
     path: `${OVERRIDES}/:id`,
+    access: { action: "delete", resource: "pricing" },
     handler: async ({ ctx, params }) => {
       await deletePricingOverride(ctx, params.id!);
       return json({ message: "Pricing override deleted successfully" });
@@ -92,6 +97,7 @@ export const pricingRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/model-prices",
+    access: { action: "read", resource: "pricing" },
     handler: async ({ ctx, query }) => {
       const provider = query.get("provider");
       const model = query.get("model");
@@ -103,11 +109,13 @@ export const pricingRoutes: Route[] = [
   {
     method: "PUT",
     path: "/api/governance/model-prices",
+    access: { action: "update", resource: "pricing" },
     handler: async ({ ctx, body }) => json({ message: "Model price set successfully", model_price: modelPrice(await setModelPrice(ctx, await body())) }),
   },
   {
     method: "DELETE",
     path: "/api/governance/model-prices",
+    access: { action: "delete", resource: "pricing" },
     handler: async ({ ctx, query }) => {
       await deleteModelPrice(ctx, query.get("provider") ?? "", query.get("model") ?? "");
       return json({ message: "Model price deleted successfully" });

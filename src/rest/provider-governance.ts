@@ -7,6 +7,7 @@ export const providerGovernanceRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/providers",
+    access: { action: "read", resource: "providerGovernance" },
     handler: async ({ ctx }) => {
       const providers = await listProviderGovernance(ctx);
       return json({ providers: providers.map(providerGovernance), count: providers.length });
@@ -15,6 +16,7 @@ export const providerGovernanceRoutes: Route[] = [
   {
     method: "PUT",
     path: "/api/governance/providers/:name",
+    access: { action: "update", resource: "providerGovernance" },
     handler: async ({ ctx, params, body }) => {
       const updated = await updateProviderGovernance(ctx, params.name!, await body());
       return json({ message: "Provider governance updated successfully", provider: providerGovernance(updated) });
@@ -23,6 +25,7 @@ export const providerGovernanceRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/governance/providers/:name",
+    access: { action: "delete", resource: "providerGovernance" },
     handler: async ({ ctx, params }) => {
       await deleteProviderGovernance(ctx, params.name!);
       return json({ message: "Provider governance deleted successfully" });

@@ -13,6 +13,7 @@ export const providerRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/providers",
+    access: { action: "read", resource: "provider" },
     handler: async ({ ctx }) => {
       const providers = await listProviders(ctx);
       return json({ providers: providers.map(provider), total: providers.length });
@@ -21,16 +22,19 @@ export const providerRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/providers",
+    access: { action: "create", resource: "provider" },
     handler: async ({ ctx, body }) => json(provider(await createProvider(ctx, await body()))),
   },
   {
     method: "GET",
     path: "/api/providers/:provider",
+    access: { action: "read", resource: "provider" },
     handler: async ({ ctx, params }) => json(provider(await getProvider(ctx, params.provider!))),
   },
   {
     method: "DELETE",
     path: "/api/providers/:provider",
+    access: { action: "delete", resource: "provider" },
     handler: async ({ ctx, params }) => {
       await deleteProvider(ctx, params.provider!);
       return json({ message: "Provider deleted successfully", name: params.provider });
@@ -39,6 +43,7 @@ export const providerRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/providers/:provider/keys",
+    access: { action: "read", resource: "providerKey" },
     handler: async ({ ctx, params }) => {
       const keys = await listProviderKeys(ctx, params.provider!);
       return json({ keys: keys.map(providerKeyDetail), total: keys.length });
@@ -47,17 +52,20 @@ export const providerRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/providers/:provider/keys",
+    access: { action: "create", resource: "providerKey" },
     ...keyBody,
     handler: async ({ ctx, params, body }) => json(providerKeyDetail(await createProviderKey(ctx, params.provider!, await body()))),
   },
   {
     method: "GET",
     path: "/api/providers/:provider/keys/:key_id",
+    access: { action: "read", resource: "providerKey" },
     handler: async ({ ctx, params }) => json(providerKeyDetail(await getProviderKey(ctx, params.provider!, params.key_id!))),
   },
   {
     method: "PUT",
     path: "/api/providers/:provider/keys/:key_id",
+    access: { action: "update", resource: "providerKey" },
     ...keyBody,
     handler: async ({ ctx, params, body }) =>
       json(providerKeyDetail(await updateProviderKey(ctx, params.provider!, params.key_id!, await body()))),
@@ -65,6 +73,7 @@ export const providerRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/providers/:provider/keys/:key_id",
+    access: { action: "delete", resource: "providerKey" },
     handler: async ({ ctx, params }) => json(providerKeyDetail(await deleteProviderKey(ctx, params.provider!, params.key_id!))),
   },
 ];

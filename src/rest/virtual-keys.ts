@@ -8,6 +8,7 @@ export const virtualKeyRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/virtual-keys",
+    access: { action: "read", resource: "virtualKey" },
     handler: async ({ ctx, query }) => {
       const page = await listVirtualKeys(ctx, {
         ...listQuery(query),
@@ -20,6 +21,7 @@ export const virtualKeyRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/governance/virtual-keys",
+    access: { action: "create", resource: "virtualKey" },
     handler: async ({ ctx, body }) => {
       const created = await createVirtualKey(ctx, await body());
       return json({ message: "Virtual key created successfully", virtual_key: virtualKey(created.key, created.value) });
@@ -28,11 +30,13 @@ export const virtualKeyRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/governance/virtual-keys/:id",
+    access: { action: "read", resource: "virtualKey" },
     handler: async ({ ctx, params }) => json({ virtual_key: virtualKey(await getVirtualKey(ctx, params.id!)) }),
   },
   {
     method: "PUT",
     path: "/api/governance/virtual-keys/:id",
+    access: { action: "update", resource: "virtualKey" },
     handler: async ({ ctx, params, body }) => {
       const updated = await updateVirtualKey(ctx, params.id!, await body());
       return json({ message: "Virtual key updated successfully", virtual_key: virtualKey(updated) });
@@ -41,6 +45,7 @@ export const virtualKeyRoutes: Route[] = [
   {
     method: "DELETE",
     path: "/api/governance/virtual-keys/:id",
+    access: { action: "delete", resource: "virtualKey" },
     handler: async ({ ctx, params }) => {
       await deleteVirtualKey(ctx, params.id!);
       return json({ message: "Virtual key deleted successfully" });
@@ -49,6 +54,7 @@ export const virtualKeyRoutes: Route[] = [
   {
     method: "POST",
     path: "/api/governance/virtual-keys/:id/rotate",
+    access: { action: "update", resource: "virtualKey" },
     handler: async ({ ctx, params }) => {
       const rotated = await rotateVirtualKey(ctx, params.id!);
       return json({ message: "Virtual key rotated successfully", virtual_key: virtualKey(rotated.key, rotated.value) });

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Budget, Prisma } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { NotFoundError } from "./errors.js";
 import { fail, isUuid, parseInput } from "./validation.js";
 
@@ -48,14 +49,14 @@ async function writeOverride(tx: Tx, vkId: string, budgetId: string, data: Prism
 }
 
 /** Sets (or replaces) the override of a key's budget. 404 `Virtual key not found` / `Budget not found`. */
-export async function setBudgetOverride(_ctx: RequestContext, vkId: string, budgetId: string, input: unknown): Promise<Budget> {
+export async function setBudgetOverride(ctx: RequestContext, vkId: string, budgetId: string, input: unknown): Promise<Budget> {
   const v = parseInput(budgetOverrideSchema, input);
   const data = { overrideAmount: v.amount!, overrideMode: v.mode!, overrideCyclesRemaining: v.mode === "cycles" ? v.cycles! : null };
-  return db.$transaction((tx) => writeOverride(tx, vkId, budgetId, data));
+  return audited(ctx, { action: "set-override", entity: "Budget", id: budgetId }, (tx) => writeOverride(tx, vkId, budgetId, data));
 }
 
 /** Clears the override of a key's budget (idempotent for a budget without one). Same 404s. */
-export async function clearBudgetOverride(_ctx: RequestContext, vkId: string, budgetId: string): Promise<Budget> {
+export async function clearBudgetOverride(ctx: RequestContext, vkId: string, budgetId: string): Promise<Budget> {
   const data = { overrideAmount: null, overrideMode: null, overrideCyclesRemaining: null };
-  return db.$transaction((tx) => writeOverride(tx, vkId, budgetId, data));
+  return audited(ctx, { action: "clear-override", entity: "Budget", id: budgetId }, (tx) => writeOverride(tx, vkId, budgetId, data));
 }

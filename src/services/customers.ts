@@ -6,6 +6,8 @@ import { z } from "zod";
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { authorizeCtx, scopeWhere } from "./access.js";
+import { audited } from "./audit.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
 import { alignLimits, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
@@ -56,18 +58,17 @@ export type CreateCustomerInput = z.input<typeof createCustomerSchema>;
 export async function createCustomer(ctx: RequestContext, input: unknown): Promise<CustomerRow> {
   const v = parseInput(createCustomerSchema, input);
   const now = ctx.now();
-  const id = await db
-    .$transaction(async (tx) => {
+  const id = await audited(ctx, { action: "create", entity: "Customer", idOf: (id: string) => id }, async (tx) => {
       const c = await tx.customer.create({ data: { name: v.name!.trim(), email: v.email ?? null, calendarAligned: v.calendarAligned ?? false } });
       await createLimits(tx, { customerId: c.id }, requestedBudgets(v), v.rateLimit, c.calendarAligned, now);
       return c.id;
-    })
-    .catch(rethrowUniqueName);
+    }).catch(rethrowUniqueName);
   return getCustomer(ctx, id);
 }
 
-export async function getCustomer(_ctx: RequestContext, id: string): Promise<CustomerRow> {
-  const row = isUuid(id) ? await db.customer.findUnique({ where: { id }, include: customerInclude }) : null;
+export async function getCustomer(ctx: RequestContext, id: string): Promise<CustomerRow> {
+  authorizeCtx(ctx, "read", { type: "customer" });
+  const row = isUuid(id) ? await db.customer.findFirst({ where: { AND: [{ id }, scopeWhere.customer(ctx)] }, include: customerInclude }) : null;
   if (!row) throw new NotFoundError("Customer");
   return row;
 }
@@ -79,9 +80,10 @@ export interface CustomerListQuery {
 }
 
 /** Lists customers (created_at, id order); `search` is a case-insensitive substring of the name. */
-export async function listCustomers(_ctx: RequestContext, q: CustomerListQuery): Promise<Paged<CustomerRow>> {
+export async function listCustomers(ctx: RequestContext, q: CustomerListQuery): Promise<Paged<CustomerRow>> {
+  authorizeCtx(ctx, "read", { type: "customer" });
   const page = parsePage(q, Boolean(q.search));
-  const where = q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {};
+  const where = { ...scopeWhere.customer(ctx), ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}) };
   return listPageByIds(page, "Customer", customerInclude, {
     ids: (args) => db.customer.findMany({ where, select: { id: true }, ...args }),
     rows: (ids) => db.customer.findMany({ where: { id: { in: ids } }, include: customerInclude }),
@@ -113,8 +115,7 @@ export type UpdateCustomerInput = z.input<typeof updateCustomerSchema>;
 export async function updateCustomer(ctx: RequestContext, id: string, input: unknown): Promise<CustomerRow> {
   const v = parseInput(updateCustomerSchema, input);
   const now = ctx.now();
-  await db
-    .$transaction(async (tx) => {
+  await audited(ctx, { action: "update", entity: "Customer", id }, async (tx) => {
       const current = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Customer");
       const data: Prisma.CustomerUpdateInput = {};
@@ -129,8 +130,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
       const aligned = v.calendarAligned ?? current.calendarAligned;
       if (aligned !== current.calendarAligned) await alignLimits(tx, { customerId: id }, aligned, now);
       await updateLimits(tx, { owner: { customerId: id }, label: "customer", aligned }, v, { rateLimitMode: "replace", now });
-    })
-    .catch(updateFailure("Failed to update customer: "));
+    }).catch(updateFailure("Failed to update customer: "));
   return getCustomer(ctx, id);
 }
 
@@ -138,7 +138,9 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
  * Deletes a customer (404 first): its keys and teams survive detached (customer_id null), its budgets
  * and rate limit go (FK cascades), all in one statement.
  */
-export async function deleteCustomer(_ctx: RequestContext, id: string): Promise<void> {
-  const { count } = isUuid(id) ? await db.customer.deleteMany({ where: { id } }) : { count: 0 };
-  if (count === 0) throw new NotFoundError("Customer");
+export async function deleteCustomer(ctx: RequestContext, id: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "Customer", id }, async (tx) => {
+    const { count } = isUuid(id) ? await tx.customer.deleteMany({ where: { id } }) : { count: 0 };
+    if (count === 0) throw new NotFoundError("Customer");
+  });
 }

@@ -40,7 +40,9 @@ export type EntityName =
   | "Provider key"
   | "MCP client"
   | "Pricing override"
-  | "Model price";
+  | "Model price"
+  | "Management key"
+  | "Audit event";
 
 /** The addressed entity (by id in a path or argument) does not exist. */
 export class NotFoundError extends DomainError {

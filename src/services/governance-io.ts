@@ -12,22 +12,18 @@
  * may give `value` (a full key) instead. Export is deterministic (sorted by id): export → import into an empty
  * database → export is byte-identical. Admin only (`assertAdmin`: the seam for issue 10's authorization).
  */
+import { authorizeCtx } from "./access.js";
+import { recordAudit } from "./audit.js";
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
 import { db, type Tx } from "../db/client.js";
 import { hashKey } from "../lib/api-keys.js";
-import { DomainError, ValidationError } from "./errors.js";
+import { ValidationError } from "./errors.js";
 import { checkAllowList, checkModelPatterns, isUuid, parseInput } from "./validation.js";
 
-export class AdminRequiredError extends DomainError {
-  constructor() {
-    super("FORBIDDEN", "Forbidden: governance import and export need the admin token");
-  }
-}
-
-/** Authorization seam: import and export are admin-only. */
+/** Authorization seam: import and export are admin-only (services/access.ts). */
 export function assertAdmin(ctx: RequestContext): void {
-  if (!ctx.isAdmin) throw new AdminRequiredError();
+  authorizeCtx(ctx, "update", { type: "governanceIo" });
 }
 
 const id = z.string().refine(isUuid, { message: "must be a UUID" });
@@ -305,6 +301,8 @@ export async function importGovernance(ctx: RequestContext, input: unknown, opti
         const after = (await exportGovernance(ctx, tx)).governance;
         const result = diff(before, after, g, options.dryRun ?? false);
         if (options.dryRun) throw new DryRun(result);
+        // One audit event for the whole import (ids created and updated per kind), in its transaction.
+        await recordAudit(tx, ctx, { action: "import", entityType: "Governance", entityId: "config", before: null, after: { changes: result.changes } });
         return result;
       },
       { timeout: 120_000, maxWait: 30_000 },

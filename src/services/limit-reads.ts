@@ -5,6 +5,8 @@
  */
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import { authorizeCtx, customerScope } from "./access.js";
 import type { Budget, RateLimit } from "../generated/prisma/client.js";
 import { listPage, parsePage, type Paged } from "./pagination.js";
 
@@ -14,13 +16,24 @@ export interface LimitListQuery {
 }
 
 /** Every budget (any owner), created_at then id order. */
-export async function listBudgets(_ctx: RequestContext, q: LimitListQuery): Promise<Paged<Budget>> {
+export async function listBudgets(ctx: RequestContext, q: LimitListQuery): Promise<Paged<Budget>> {
+  authorizeCtx(ctx, "read", { type: "limits" });
   const page = parsePage(q, false);
-  return listPage(page, (args) => db.budget.findMany(args), () => db.budget.count());
+  const where = ownedWhere(customerScope(ctx));
+  return listPage(page, (args) => db.budget.findMany({ where, ...args }), () => db.budget.count({ where }));
 }
 
 /** Every rate limit (any owner), created_at then id order. */
-export async function listRateLimits(_ctx: RequestContext, q: LimitListQuery): Promise<Paged<RateLimit>> {
+export async function listRateLimits(ctx: RequestContext, q: LimitListQuery): Promise<Paged<RateLimit>> {
+  authorizeCtx(ctx, "read", { type: "limits" });
   const page = parsePage(q, false);
-  return listPage(page, (args) => db.rateLimit.findMany(args), () => db.rateLimit.count());
+  const where = ownedWhere(customerScope(ctx)) as Prisma.RateLimitWhereInput;
+  return listPage(page, (args) => db.rateLimit.findMany({ where, ...args }), () => db.rateLimit.count({ where }));
+}
+
+/** For a customer-admin: the rows of its customer, its teams, their keys and those keys' provider configs. */
+function ownedWhere(customerId: string | undefined): Prisma.BudgetWhereInput {
+  if (!customerId) return {};
+  const vk = { OR: [{ customerId }, { team: { customerId } }] };
+  return { OR: [{ customerId }, { team: { customerId } }, { virtualKey: vk }, { providerConfig: { virtualKey: vk } }] };
 }

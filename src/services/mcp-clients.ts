@@ -10,9 +10,11 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { listPage, parsePage, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
+import { sealSecret } from "./encryption.js";
 import { checkSecret, resolveSecret, secretInput, type SecretInput } from "./secrets.js";
 import { checkAllowList, fail, parseInput } from "./validation.js";
 
@@ -107,7 +109,7 @@ const stdioOf = (s: z.output<typeof stdioShape>): StdioConfig => ({ command: s.c
 function resolveHeaders(given: Record<string, SecretInput>, stored: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(given).map(([h, s]) => {
-      const value = resolveSecret(s) ?? stored[h];
+      const value = sealSecret(resolveSecret(s)) ?? stored[h];
       if (value === undefined) throw new ValidationError(`header ${h} must have a value`, [{ path: ["headers", h], message: `header ${h} must have a value` }]);
       return [h, value];
     }),
@@ -121,11 +123,10 @@ async function findClient(tx: Tx, name: string): Promise<McpClientRow> {
 }
 
 /** Creates a client; `tools_to_execute` defaults to ["*"]. Duplicate names are 400 (Part 1 §2). */
-export async function createMcpClient(_ctx: RequestContext, input: unknown): Promise<McpClientRow> {
+export async function createMcpClient(ctx: RequestContext, input: unknown): Promise<McpClientRow> {
   const v = parseInput(createMcpClientSchema, input);
   const headers = v.headers ? resolveHeaders(v.headers, {}) : undefined;
-  return db
-    .$transaction(async (tx) => {
+  return audited(ctx, { action: "create", entity: "McpClient", idOf: (c: McpClientRow) => c.name }, async (tx) => {
       const created = await tx.mcpClient.create({
         data: {
           name: v.name!,
@@ -137,8 +138,7 @@ export async function createMcpClient(_ctx: RequestContext, input: unknown): Pro
         },
       });
       return findClient(tx, created.name);
-    })
-    .catch(rethrowUniqueName);
+    }).catch(rethrowUniqueName);
 }
 
 export async function getMcpClient(_ctx: RequestContext, name: string): Promise<McpClientRow> {
@@ -169,10 +169,9 @@ function sameStdio(a: z.output<typeof stdioShape>, b: unknown): boolean {
  * Edits a client by name: `name` (rename), `headers` (replaces the map; redacted values keep the stored
  * ones) and `tools_to_execute`. The connection fields may be sent back only unchanged (Bifrost's rule).
  */
-export async function updateMcpClient(_ctx: RequestContext, name: string, input: unknown): Promise<McpClientRow> {
+export async function updateMcpClient(ctx: RequestContext, name: string, input: unknown): Promise<McpClientRow> {
   const v = parseInput(updateMcpClientSchema, input);
-  return db
-    .$transaction(async (tx) => {
+  return audited(ctx, { action: "update", entity: "McpClient", id: name, idOf: (c: McpClientRow) => c.name }, async (tx) => {
       const current = await findClient(tx, name);
       const immutable = (field: string) => new ValidationError(`${field} cannot be changed for an existing MCP client`);
       if (v.connectionType !== undefined && v.connectionType !== current.connectionType) throw immutable("connection_type");
@@ -184,12 +183,13 @@ export async function updateMcpClient(_ctx: RequestContext, name: string, input:
       const headers = v.headers ? resolveHeaders(v.headers, (current.headers ?? {}) as Record<string, string>) : undefined;
       await tx.mcpClient.update({ where: { id: current.id }, data: { name: v.name, headers, toolsToExecute: v.toolsToExecute } });
       return findClient(tx, v.name ?? name);
-    })
-    .catch(rethrowUniqueName);
+    }).catch(rethrowUniqueName);
 }
 
 /** Deletes a client; the VK MCP configs that used it are deleted with it (FK cascade). */
-export async function deleteMcpClient(_ctx: RequestContext, name: string): Promise<void> {
-  const { count } = await db.mcpClient.deleteMany({ where: { name } });
-  if (count === 0) throw new NotFoundError("MCP client");
+export async function deleteMcpClient(ctx: RequestContext, name: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "McpClient", id: name }, async (tx) => {
+    const { count } = await tx.mcpClient.deleteMany({ where: { name } });
+    if (count === 0) throw new NotFoundError("MCP client");
+  });
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 import { updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
@@ -101,14 +102,12 @@ export async function createModelConfig(ctx: RequestContext, input: unknown): Pr
   const modelName = v.modelName!.trim();
   const provider = v.provider ?? null;
   const now = ctx.now();
-  const id = await db
-    .$transaction(async (tx) => {
+  const id = await audited(ctx, { action: "create", entity: "ModelConfig", idOf: (id: string) => id }, async (tx) => {
       await assertAvailable(tx, modelName, provider);
       const mc = await tx.modelConfig.create({ data: { modelName, provider } });
       await createLimits(tx, { modelConfigId: mc.id }, requestedBudgets(v), v.rateLimit, false, now);
       return mc.id;
-    })
-    .catch(rethrowConflict(modelName, provider));
+    }).catch(rethrowConflict(modelName, provider));
   return getModelConfig(ctx, id);
 }
 
@@ -139,8 +138,7 @@ export async function listModelConfigs(_ctx: RequestContext, q: ModelConfigListQ
 export async function updateModelConfig(ctx: RequestContext, id: string, input: unknown): Promise<ModelConfigRow> {
   const v = parseInput(updateModelConfigSchema, input);
   const now = ctx.now();
-  await db
-    .$transaction(async (tx) => {
+  await audited(ctx, { action: "update", entity: "ModelConfig", id }, async (tx) => {
       const current = isUuid(id) ? await tx.modelConfig.findUnique({ where: { id } }) : null;
       if (!current) throw new NotFoundError("Model config");
       const modelName = v.modelName?.trim() ?? current.modelName;
@@ -150,13 +148,14 @@ export async function updateModelConfig(ctx: RequestContext, id: string, input: 
         await tx.modelConfig.update({ where: { id }, data: { modelName, provider } }).catch(rethrowConflict(modelName, provider));
       }
       await updateLimits(tx, { owner: { modelConfigId: id }, label: "model config", aligned: false }, v, { rateLimitMode: "replace", now });
-    })
-    .catch(updateFailure("Failed to update model config: "));
+    }).catch(updateFailure("Failed to update model config: "));
   return getModelConfig(ctx, id);
 }
 
 /** Deletes a config (404 first); its budgets and rate limit go with it (FK cascades). */
-export async function deleteModelConfig(_ctx: RequestContext, id: string): Promise<void> {
-  const { count } = isUuid(id) ? await db.modelConfig.deleteMany({ where: { id } }) : { count: 0 };
-  if (count === 0) throw new NotFoundError("Model config");
+export async function deleteModelConfig(ctx: RequestContext, id: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "ModelConfig", id }, async (tx) => {
+    const { count } = isUuid(id) ? await tx.modelConfig.deleteMany({ where: { id } }) : { count: 0 };
+    if (count === 0) throw new NotFoundError("Model config");
+  });
 }

@@ -4,6 +4,7 @@
  * (exact model name or a single trailing `*`), optional request types and a patch of non-negative prices.
  * Callable from REST and GraphQL; every rule is here. Validation messages are upstream's.
  */
+import { audited } from "./audit.js";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
@@ -127,10 +128,10 @@ function draftFrom(v: OverrideInput, base?: PricingOverride): Draft {
 
 const data = (d: Draft) => ({ ...d, patch: d.patch as Prisma.InputJsonValue });
 
-export async function createPricingOverride(_ctx: RequestContext, input: unknown): Promise<PricingOverride> {
+export async function createPricingOverride(ctx: RequestContext, input: unknown): Promise<PricingOverride> {
   const d = draftFrom(parseInput(createSchema, input));
   validate(d);
-  return db.pricingOverride.create({ data: { id: randomUUID(), ...data(d) } });
+  return audited(ctx, { action: "create", entity: "PricingOverride", idOf: (o: PricingOverride) => o.id }, (tx) => tx.pricingOverride.create({ data: { id: randomUUID(), ...data(d) } }));
 }
 
 async function load(id: string): Promise<PricingOverride> {
@@ -142,19 +143,23 @@ async function load(id: string): Promise<PricingOverride> {
 export const getPricingOverride = (_ctx: RequestContext, id: string) => load(id);
 
 /** `replace` (PUT): the body is the whole override; otherwise (PATCH) given fields change, the rest is kept. */
-export async function updatePricingOverride(_ctx: RequestContext, id: string, input: unknown, replace: boolean): Promise<PricingOverride> {
+export async function updatePricingOverride(ctx: RequestContext, id: string, input: unknown, replace: boolean): Promise<PricingOverride> {
   const v = parseInput(replace ? createSchema : patchSchema, input);
   const current = await load(id);
   const d = draftFrom(v, replace ? undefined : current);
   validate(d);
-  const { count } = await db.pricingOverride.updateMany({ where: { id }, data: data(d) });
-  if (count === 0) throw new NotFoundError("Pricing override");
-  return load(id);
+  return audited(ctx, { action: "update", entity: "PricingOverride", id }, async (tx) => {
+    const { count } = await tx.pricingOverride.updateMany({ where: { id }, data: data(d) });
+    if (count === 0) throw new NotFoundError("Pricing override");
+    return tx.pricingOverride.findUniqueOrThrow({ where: { id } });
+  });
 }
 
-export async function deletePricingOverride(_ctx: RequestContext, id: string): Promise<void> {
-  const { count } = id.length <= 64 ? await db.pricingOverride.deleteMany({ where: { id } }) : { count: 0 };
-  if (count === 0) throw new NotFoundError("Pricing override");
+export async function deletePricingOverride(ctx: RequestContext, id: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "PricingOverride", id }, async (tx) => {
+    const { count } = id.length <= 64 ? await tx.pricingOverride.deleteMany({ where: { id } }) : { count: 0 };
+    if (count === 0) throw new NotFoundError("Pricing override");
+  });
 }
 
 export interface PricingOverrideQuery {

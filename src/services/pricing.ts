@@ -6,6 +6,7 @@
  * global; within a scope an exact match before the longest wildcard prefix. Used by usage records that carry
  * tokens and no cost, and by checks that estimate tokens and no cost.
  */
+import { audited } from "./audit.js";
 import { calcPrice } from "@pydantic/genai-prices";
 import { z } from "zod";
 import type { RequestContext } from "../context.js";
@@ -170,11 +171,13 @@ export interface ModelPriceView extends Price {
   model: string;
 }
 
-export async function setModelPrice(_ctx: RequestContext, input: unknown): Promise<ModelPriceView> {
+export async function setModelPrice(ctx: RequestContext, input: unknown): Promise<ModelPriceView> {
   const v = parseInput(modelPriceSchema, input);
   const key = { provider: v.provider!.trim(), model: v.model!.trim() };
   const values = { inputCostPerToken: v.inputCostPerToken!, outputCostPerToken: v.outputCostPerToken!, cachedInputCostPerToken: v.cachedInputCostPerToken ?? null };
-  const row = await db.modelPrice.upsert({ where: { provider_model: key }, create: { ...key, ...values }, update: values });
+  const row = await audited(ctx, { action: "update", entity: "ModelPrice", id: `${key.provider}/${key.model}` }, (tx) =>
+    tx.modelPrice.upsert({ where: { provider_model: key }, create: { ...key, ...values }, update: values }),
+  );
   return { ...key, ...fromRow(row) };
 }
 
@@ -191,7 +194,9 @@ export async function listModelPrices(_ctx: RequestContext): Promise<ModelPriceV
 }
 
 /** Removes an edit: the default price (if any) applies again. */
-export async function deleteModelPrice(_ctx: RequestContext, provider: string, model: string): Promise<void> {
-  const { count } = await db.modelPrice.deleteMany({ where: { provider, model } });
-  if (count === 0) throw new NotFoundError("Model price");
+export async function deleteModelPrice(ctx: RequestContext, provider: string, model: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "ModelPrice", id: `${provider}/${model}` }, async (tx) => {
+    const { count } = await tx.modelPrice.deleteMany({ where: { provider, model } });
+    if (count === 0) throw new NotFoundError("Model price");
+  });
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { NotFoundError } from "./errors.js";
 import { updateLimits } from "./limit-updates.js";
 import { BUDGET_AND_BUDGETS, budgetCreateShape, fail, parseInput, rateLimitShape, updateFailure } from "./validation.js";
@@ -45,18 +46,16 @@ export async function listProviderGovernance(_ctx: RequestContext): Promise<Prov
 export async function updateProviderGovernance(ctx: RequestContext, name: string, input: unknown): Promise<ProviderGovernanceRow> {
   const v = parseInput(updateProviderGovernanceSchema, input);
   const now = ctx.now();
-  return db
-    .$transaction(async (tx) => {
+  return audited(ctx, { action: "update", entity: "ProviderGovernance", id: name }, async (tx) => {
       if (!(await tx.provider.findUnique({ where: { name }, select: { name: true } }))) throw new NotFoundError("Provider");
       await updateLimits(tx, { owner: { providerName: name }, label: "provider", aligned: false }, v, { rateLimitMode: "replace", now });
       return tx.provider.findUniqueOrThrow({ where: { name }, include: providerGovernanceInclude });
-    })
-    .catch(updateFailure("Failed to update provider governance: "));
+    }).catch(updateFailure("Failed to update provider governance: "));
 }
 
 /** Removes every budget and the rate limit of a provider (the provider itself stays); 404 when unknown. */
-export async function deleteProviderGovernance(_ctx: RequestContext, name: string): Promise<void> {
-  await db.$transaction(async (tx) => {
+export async function deleteProviderGovernance(ctx: RequestContext, name: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "ProviderGovernance", id: name }, async (tx) => {
     if (!(await tx.provider.findUnique({ where: { name }, select: { name: true } }))) throw new NotFoundError("Provider");
     await tx.budget.deleteMany({ where: { providerName: name } });
     await tx.rateLimit.deleteMany({ where: { providerName: name } });

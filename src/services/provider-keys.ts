@@ -9,7 +9,9 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import { Prisma, type ProviderKey } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
+import { sealSecret } from "./encryption.js";
 import { checkSecret, resolveSecret, secretInput, type SecretInput } from "./secrets.js";
 import { checkAllowList, fail, isUuid, parseInput } from "./validation.js";
 
@@ -116,7 +118,7 @@ function mergeSettings(v: KeyInput, stored: KeySettings | null): KeySettings | u
     for (const [field, value] of Object.entries(given)) {
       if (value === undefined) continue;
       if (!SECRET_FIELDS[kind].includes(field)) config[field] = value;
-      else config[field] = resolveSecret(value as SecretInput) ?? stored?.[kind]?.[field];
+      else config[field] = sealSecret(resolveSecret(value as SecretInput)) ?? stored?.[kind]?.[field];
     }
     for (const f of REQUIRED_FIELDS[kind]) {
       if (!config[f]) throw new ValidationError(`${wire(kind, f)} is required`, [{ path: [kind, f], message: `${wire(kind, f)} is required` }]);
@@ -150,17 +152,16 @@ async function findKey(tx: Tx, provider: string, keyId: string): Promise<Provide
 }
 
 /** Adds a key to an existing provider (404 `Provider not found`); defaults: models [], weight 1, enabled. */
-export async function createProviderKey(_ctx: RequestContext, provider: string, input: unknown): Promise<ProviderKey> {
+export async function createProviderKey(ctx: RequestContext, provider: string, input: unknown): Promise<ProviderKey> {
   const v = parseInput(createKeySchema, input);
   const settings = mergeSettings(v, null);
-  return db
-    .$transaction(async (tx) => {
+  return audited(ctx, { action: "create", entity: "ProviderKey", idOf: (k: ProviderKey) => k.keyId }, async (tx) => {
       await assertProvider(tx, provider);
       return tx.providerKey.create({
         data: {
           provider,
           name: v.name!.trim(),
-          value: resolveSecret(v.value!)!,
+          value: sealSecret(resolveSecret(v.value!)!),
           models: v.models ?? [],
           weight: v.weight ?? 1,
           enabled: v.enabled ?? true,
@@ -168,8 +169,7 @@ export async function createProviderKey(_ctx: RequestContext, provider: string, 
           settings: settingsData(settings),
         },
       });
-    })
-    .catch(rethrowDuplicateKey);
+    }).catch(rethrowDuplicateKey);
 }
 
 /** The provider's keys, oldest first (404 when the provider does not exist). */
@@ -188,17 +188,16 @@ export async function getProviderKey(_ctx: RequestContext, provider: string, key
  * Partial update: present fields overwrite; an omitted or redacted `value` keeps the stored secret;
  * a config object replaces that config (redacted credentials inside it keep their stored values).
  */
-export async function updateProviderKey(_ctx: RequestContext, provider: string, keyId: string, input: unknown): Promise<ProviderKey> {
+export async function updateProviderKey(ctx: RequestContext, provider: string, keyId: string, input: unknown): Promise<ProviderKey> {
   const v = parseInput(updateKeySchema, input);
-  return db
-    .$transaction(async (tx) => {
+  return audited(ctx, { action: "update", entity: "ProviderKey", id: keyId }, async (tx) => {
       const key = await findKey(tx, provider, keyId);
       const settings = mergeSettings(v, key.settings as KeySettings | null);
       return tx.providerKey.update({
         where: { id: key.id },
         data: {
           name: v.name?.trim(),
-          value: v.value === undefined ? undefined : resolveSecret(v.value),
+          value: v.value === undefined ? undefined : sealSecret(resolveSecret(v.value)),
           models: v.models,
           weight: v.weight,
           enabled: v.enabled,
@@ -206,13 +205,12 @@ export async function updateProviderKey(_ctx: RequestContext, provider: string, 
           settings: settingsData(settings),
         },
       });
-    })
-    .catch(rethrowDuplicateKey);
+    }).catch(rethrowDuplicateKey);
 }
 
 /** Deletes a key; VK provider configs that listed it lose it (join rows cascade). Returns the deleted row. */
-export async function deleteProviderKey(_ctx: RequestContext, provider: string, keyId: string): Promise<ProviderKey> {
-  return db.$transaction(async (tx) => {
+export async function deleteProviderKey(ctx: RequestContext, provider: string, keyId: string): Promise<ProviderKey> {
+  return audited(ctx, { action: "delete", entity: "ProviderKey", id: keyId }, async (tx) => {
     const key = await findKey(tx, provider, keyId);
     await tx.providerKey.delete({ where: { id: key.id } });
     return key;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { db } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import { Prisma } from "../generated/prisma/client.js";
+import { audited } from "./audit.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 import { fail, parseInput } from "./validation.js";
 
@@ -27,7 +28,7 @@ export const createProviderSchema = z.strictObject({ provider: z.string().option
 export async function createProvider(ctx: RequestContext, input: unknown): Promise<ProviderRow> {
   const { provider } = parseInput(createProviderSchema, input);
   try {
-    await db.provider.create({ data: { name: provider! } });
+    await audited(ctx, { action: "create", entity: "Provider", id: provider! }, (tx) => tx.provider.create({ data: { name: provider! } }));
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
       throw new ConflictError(`Provider ${provider} already exists`, "duplicate");
@@ -50,7 +51,9 @@ export async function listProviders(_ctx: RequestContext): Promise<ProviderRow[]
 }
 
 /** Deletes a provider and, by cascade, its keys, their VK bindings and its governance rows. */
-export async function deleteProvider(_ctx: RequestContext, name: string): Promise<void> {
-  const { count } = await db.provider.deleteMany({ where: { name } });
-  if (count === 0) throw new NotFoundError("Provider");
+export async function deleteProvider(ctx: RequestContext, name: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "Provider", id: name }, async (tx) => {
+    const { count } = await tx.provider.deleteMany({ where: { name } });
+    if (count === 0) throw new NotFoundError("Provider");
+  });
 }

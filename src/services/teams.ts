@@ -6,6 +6,8 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import { authorizeCtx, customerScope, scopeWhere } from "./access.js";
+import { audited } from "./audit.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError, ValidationError } from "./errors.js";
 import { alignLimits, updateLimits } from "./limit-updates.js";
 import { createLimits, requestedBudgets } from "./limits.js";
@@ -52,21 +54,21 @@ export async function assertCustomerExists(tx: Tx, id: string, path: string[] = 
 export async function createTeam(ctx: RequestContext, input: unknown): Promise<TeamRow> {
   const v = parseInput(createTeamSchema, input);
   const now = ctx.now();
-  const id = await db
-    .$transaction(async (tx) => {
-      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+  const customerId = v.customerId ?? customerScope(ctx) ?? null; // a customer-admin's team belongs to its customer
+  const id = await audited(ctx, { action: "create", entity: "Team", idOf: (id: string) => id }, async (tx) => {
+      if (customerId) await assertCustomerExists(tx, customerId);
       const t = await tx.team.create({
-        data: { name: v.name!.trim(), customerId: v.customerId ?? null, calendarAligned: v.calendarAligned ?? false },
+        data: { name: v.name!.trim(), customerId, calendarAligned: v.calendarAligned ?? false },
       });
       await createLimits(tx, { teamId: t.id }, requestedBudgets(v), v.rateLimit, t.calendarAligned, now);
       return t.id;
-    })
-    .catch(rethrowUniqueName);
+    }).catch(rethrowUniqueName);
   return getTeam(ctx, id);
 }
 
-export async function getTeam(_ctx: RequestContext, id: string): Promise<TeamRow> {
-  const row = isUuid(id) ? await db.team.findUnique({ where: { id }, include: teamInclude }) : null;
+export async function getTeam(ctx: RequestContext, id: string): Promise<TeamRow> {
+  authorizeCtx(ctx, "read", { type: "team" });
+  const row = isUuid(id) ? await db.team.findFirst({ where: { id, ...scopeWhere.team(ctx) }, include: teamInclude }) : null;
   if (!row) throw new NotFoundError("Team");
   return row;
 }
@@ -79,11 +81,13 @@ export interface TeamListQuery {
 }
 
 /** Lists teams; `customerId` filters exactly, `search` matches the name case-insensitively. */
-export async function listTeams(_ctx: RequestContext, q: TeamListQuery): Promise<Paged<TeamRow>> {
+export async function listTeams(ctx: RequestContext, q: TeamListQuery): Promise<Paged<TeamRow>> {
+  authorizeCtx(ctx, "read", { type: "team" });
   const page = parsePage(q, Boolean(q.search));
   if (q.customerId && !isUuid(q.customerId)) return toPaged([], 0, page);
   const where = {
-    ...(q.customerId ? { customerId: q.customerId } : {}),
+    ...scopeWhere.team(ctx),
+    ...(q.customerId ? { AND: [{ customerId: q.customerId }] } : {}),
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
   return listPageByIds(page, "Team", teamInclude, {
@@ -118,8 +122,7 @@ export type UpdateTeamInput = z.input<typeof updateTeamSchema>;
 export async function updateTeam(ctx: RequestContext, id: string, input: unknown): Promise<TeamRow> {
   const v = parseInput(updateTeamSchema, input);
   const now = ctx.now();
-  await db
-    .$transaction(async (tx) => {
+  await audited(ctx, { action: "update", entity: "Team", id }, async (tx) => {
       const current = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Team");
       const data: Prisma.TeamUncheckedUpdateInput = {};
@@ -135,13 +138,14 @@ export async function updateTeam(ctx: RequestContext, id: string, input: unknown
       const aligned = v.calendarAligned ?? current.calendarAligned;
       if (aligned !== current.calendarAligned) await alignLimits(tx, { teamId: id }, aligned, now);
       await updateLimits(tx, { owner: { teamId: id }, label: "team", aligned }, v, { rateLimitMode: "replace", now });
-    })
-    .catch(updateFailure("Failed to update team: "));
+    }).catch(updateFailure("Failed to update team: "));
   return getTeam(ctx, id);
 }
 
 /** Deletes a team (404 first): its keys survive detached (team_id null), its budgets and rate limit go (FK cascades). */
-export async function deleteTeam(_ctx: RequestContext, id: string): Promise<void> {
-  const { count } = isUuid(id) ? await db.team.deleteMany({ where: { id } }) : { count: 0 };
-  if (count === 0) throw new NotFoundError("Team");
+export async function deleteTeam(ctx: RequestContext, id: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "Team", id }, async (tx) => {
+    const { count } = isUuid(id) ? await tx.team.deleteMany({ where: { id } }) : { count: 0 };
+    if (count === 0) throw new NotFoundError("Team");
+  });
 }

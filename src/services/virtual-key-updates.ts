@@ -8,6 +8,7 @@ import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
+import { audited } from "./audit.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, NotFoundError } from "./errors.js";
 import { alignLimits, updateLimits } from "./limit-updates.js";
 import type { VirtualKeyRow } from "./shapes.js";
@@ -95,8 +96,7 @@ async function updateKeyRow(tx: Tx, id: string, v: UpdateVirtualKey): Promise<vo
 export async function updateVirtualKey(ctx: RequestContext, id: string, input: unknown): Promise<VirtualKeyRow> {
   const v = parseInput(updateVirtualKeySchema, input);
   const now = ctx.now();
-  await db
-    .$transaction(async (tx) => {
+  await audited(ctx, { action: "update", entity: "VirtualKey", id }, async (tx) => {
       const current = isUuid(id) ? await tx.virtualKey.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Virtual key");
       runChecks((c) => checkConfigs(c, v, true));
@@ -108,8 +108,7 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
       await updateLimits(tx, { owner: { virtualKeyId: id }, label: "virtual key", aligned }, v, { rateLimitMode: "merge", now });
       if (v.providerConfigs) await reconcileProviderConfigs(tx, { id, calendarAligned: aligned }, v.providerConfigs, now);
       if (v.mcpConfigs) await reconcileMcpConfigs(tx, { id, calendarAligned: aligned }, v.mcpConfigs);
-    })
-    .catch(updateFailure("Failed to update virtual key: "));
+    }).catch(updateFailure("Failed to update virtual key: "));
   return getVirtualKey(ctx, id);
 }
 
@@ -117,9 +116,11 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
  * Deletes a key (404 first). FK cascades remove its provider configs (with their budgets, rate limits
  * and key bindings), MCP configs, budgets and rate limit in the same statement.
  */
-export async function deleteVirtualKey(_ctx: RequestContext, id: string): Promise<void> {
-  const { count } = isUuid(id) ? await db.virtualKey.deleteMany({ where: { id } }) : { count: 0 };
-  if (count === 0) throw new NotFoundError("Virtual key");
+export async function deleteVirtualKey(ctx: RequestContext, id: string): Promise<void> {
+  await audited(ctx, { action: "delete", entity: "VirtualKey", id }, async (tx) => {
+    const { count } = isUuid(id) ? await tx.virtualKey.deleteMany({ where: { id } }) : { count: 0 };
+    if (count === 0) throw new NotFoundError("Virtual key");
+  });
 }
 
 /**
@@ -128,9 +129,11 @@ export async function deleteVirtualKey(_ctx: RequestContext, id: string): Promis
  */
 export async function rotateVirtualKey(ctx: RequestContext, id: string): Promise<CreatedVirtualKey> {
   const issued = issueVirtualKey();
-  const { count } = isUuid(id)
-    ? await db.virtualKey.updateMany({ where: { id }, data: { valueHash: issued.hash, valuePrefix: issued.prefix, valueSuffix: issued.suffix } })
-    : { count: 0 };
-  if (count === 0) throw new NotFoundError("Virtual key");
+  await audited(ctx, { action: "rotate", entity: "VirtualKey", id }, async (tx) => {
+    const { count } = isUuid(id)
+      ? await tx.virtualKey.updateMany({ where: { id }, data: { valueHash: issued.hash, valuePrefix: issued.prefix, valueSuffix: issued.suffix } })
+      : { count: 0 };
+    if (count === 0) throw new NotFoundError("Virtual key");
+  });
   return { key: await getVirtualKey(ctx, id), value: issued.value };
 }

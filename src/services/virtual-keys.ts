@@ -7,6 +7,8 @@ import { z } from "zod";
 import { db, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
+import { authorizeCtx, customerScope, scopeWhere } from "./access.js";
+import { audited } from "./audit.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { createLimits, requestedBudgets } from "./limits.js";
 import { listPageByIds, parsePage, toPaged, type Paged } from "./pagination.js";
@@ -169,10 +171,11 @@ export async function createVirtualKey(ctx: RequestContext, input: unknown): Pro
   const v = parseInput(createVirtualKeySchema, input);
   const now = ctx.now();
   const issued = issueVirtualKey();
-  const id = await db
-    .$transaction(async (tx) => {
+  // A customer-admin's key without an owner belongs to its customer.
+  const customerId = v.customerId ?? (v.teamId ? undefined : customerScope(ctx));
+  const id = await audited(ctx, { action: "create", entity: "VirtualKey", idOf: (id: string) => id }, async (tx) => {
       if (v.teamId) await assertTeamExists(tx, v.teamId);
-      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+      if (customerId) await assertCustomerExists(tx, customerId);
       const vk = await tx.virtualKey.create({
         data: {
           name: v.name!.trim(),
@@ -182,7 +185,7 @@ export async function createVirtualKey(ctx: RequestContext, input: unknown): Pro
           valueSuffix: issued.suffix,
           isActive: v.isActive ?? true,
           teamId: v.teamId ?? null,
-          customerId: v.customerId ?? null,
+          customerId: customerId ?? null,
           calendarAligned: v.calendarAligned ?? false,
           allowAllProviders: v.allowAllProviders ?? false,
           disableContentLogging: v.disableContentLogging ?? null,
@@ -197,13 +200,13 @@ export async function createVirtualKey(ctx: RequestContext, input: unknown): Pro
         await tx.mcpConfig.create({ data: { virtualKeyId: vk.id, mcpClientId, toolsToExecute: m.toolsToExecute ?? ["*"] } });
       }
       return vk.id;
-    })
-    .catch(rethrowUniqueName);
+    }).catch(rethrowUniqueName);
   return { key: await getVirtualKey(ctx, id), value: issued.value };
 }
 
-export async function getVirtualKey(_ctx: RequestContext, id: string): Promise<VirtualKeyRow> {
-  const row = isUuid(id) ? await db.virtualKey.findUnique({ where: { id }, include: virtualKeyInclude }) : null;
+export async function getVirtualKey(ctx: RequestContext, id: string): Promise<VirtualKeyRow> {
+  authorizeCtx(ctx, "read", { type: "virtualKey" });
+  const row = isUuid(id) ? await db.virtualKey.findFirst({ where: { id, ...scopeWhere.virtualKey(ctx) }, include: virtualKeyInclude }) : null;
   if (!row) throw new NotFoundError("Virtual key");
   return row;
 }
@@ -217,7 +220,8 @@ export interface VirtualKeyListQuery {
 }
 
 /** Lists keys; `teamId` and `customerId` combine with OR (Bifrost), `customerId` matches direct keys only. */
-export async function listVirtualKeys(_ctx: RequestContext, q: VirtualKeyListQuery): Promise<Paged<VirtualKeyRow>> {
+export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuery): Promise<Paged<VirtualKeyRow>> {
+  authorizeCtx(ctx, "read", { type: "virtualKey" });
   const page = parsePage(q, Boolean(q.search || q.teamId || q.customerId));
   const owners = [
     ...(q.teamId ? [{ teamId: q.teamId }] : []),
@@ -225,7 +229,7 @@ export async function listVirtualKeys(_ctx: RequestContext, q: VirtualKeyListQue
   ].filter((o) => isUuid(Object.values(o)[0] as string));
   if ((q.teamId || q.customerId) && owners.length === 0) return toPaged([], 0, page);
   const where = {
-    ...(owners.length ? { OR: owners } : {}),
+    AND: [scopeWhere.virtualKey(ctx), owners.length ? { OR: owners } : {}],
     ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
   };
   return listPageByIds(page, "VirtualKey", virtualKeyInclude, {

@@ -441,8 +441,10 @@ export type CompNewTeamMutationVariables = Exact<{
 export type CompNewTeamMutation = { createTeam:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
     | { __typename: 'TeamPayload', team: { uuid: string } }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -455,7 +457,9 @@ export type CompNewCustomerMutation = { createCustomer:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CustomerPayload', customer: { uuid: string } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -468,7 +472,9 @@ export type CompNewKeyMutation = { createVirtualKey:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CreateVirtualKeyPayload', value: string, virtualKey: { uuid: string } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -494,8 +500,9 @@ export type CompByValueQueryVariables = Exact<{
 
 
 export type CompByValueQuery = { virtualKeyByValue:
-    | { __typename: 'BaseError' }
+    | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ForbiddenError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'VirtualKey', uuid: string, name: string }
    | null };
 
@@ -507,8 +514,10 @@ export type CfgCreateProviderMutationVariables = Exact<{
 export type CfgCreateProviderMutation = { createProvider:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'ProviderPayload', provider: { name: string, keys: Array<{ name: string }> } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -521,7 +530,9 @@ export type CfgDeleteProviderMutation = { deleteProvider:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string, deletedNodeId: string | null }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -534,8 +545,10 @@ export type CfgGovernanceMutationVariables = Exact<{
 export type CfgGovernanceMutation = { updateProviderGovernance:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'ProviderPayload', provider: { budget: { maxLimit: number, resetDuration: string, ownerKind: LimitOwnerKind, provider: { name: string } | null } | null, rateLimit: { requestMaxLimit: number | null, ownerKind: LimitOwnerKind } | null } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -547,8 +560,10 @@ export type CfgClearGovernanceMutationVariables = Exact<{
 export type CfgClearGovernanceMutation = { deleteProviderGovernance:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'ProviderPayload', provider: { budgets: Array<{ id: string }>, rateLimit: { id: string } | null } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -561,8 +576,10 @@ export type CfgCreateKeyMutationVariables = Exact<{
 export type CfgCreateKeyMutation = { createProviderKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'ProviderKeyPayload', providerKey: { keyId: string, name: string, models: Array<string>, weight: number, configKind: ProviderKeyConfigKind | null, value: { fromEnv: boolean, envVar: string | null } } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -576,8 +593,10 @@ export type CfgUpdateKeyMutationVariables = Exact<{
 export type CfgUpdateKeyMutation = { updateProviderKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'ProviderKeyPayload', providerKey: { name: string, enabled: boolean, configKind: ProviderKeyConfigKind | null, value: { fromEnv: boolean, envVar: string | null } } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -591,7 +610,9 @@ export type CfgDeleteKeyMutation = { deleteProviderKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -603,8 +624,10 @@ export type CfgCreateClientMutationVariables = Exact<{
 export type CfgCreateClientMutation = { createMcpClient:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'McpClientPayload', mcpClient: { name: string, connectionType: string, connectionString: string | null, headerNames: Array<string>, toolsToExecute: Array<string>, stdioConfig: { command: string } | null } }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -617,8 +640,10 @@ export type CfgUpdateClientMutationVariables = Exact<{
 export type CfgUpdateClientMutation = { updateMcpClient:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'McpClientPayload', mcpClient: { name: string, toolsToExecute: Array<string> } }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -631,7 +656,9 @@ export type CfgDeleteClientMutation = { deleteMcpClient:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -643,8 +670,10 @@ export type CfgCreateModelMutationVariables = Exact<{
 export type CfgCreateModelMutation = { createModelConfig:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'ModelConfigPayload', modelConfig: { uuid: string, modelName: string, provider: string | null, budget: { maxLimit: number } | null, rateLimit: { tokenMaxLimit: number | null } | null } }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -657,8 +686,10 @@ export type CfgUpdateModelMutationVariables = Exact<{
 export type CfgUpdateModelMutation = { updateModelConfig:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'ModelConfigPayload', modelConfig: { modelName: string, provider: string | null } }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -671,7 +702,9 @@ export type CfgDeleteModelMutation = { deleteModelConfig:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -684,7 +717,9 @@ export type CfgNewVkMutation = { createVirtualKey:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CreateVirtualKeyPayload', virtualKey: { uuid: string, budgets: Array<{ id: string }> } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -699,7 +734,9 @@ export type CfgSetOverrideMutation = { setBudgetOverride:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'BudgetPayload', budget: { overrideAmount: number | null, overrideMode: string | null, overrideCyclesRemaining: number | null, effectiveLimit: number } }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string> }> }
    };
 
@@ -713,7 +750,9 @@ export type CfgClearOverrideMutation = { clearBudgetOverride:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'BudgetPayload', budget: { overrideAmount: number | null, effectiveLimit: number } }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -733,7 +772,9 @@ export type CrossCreateMutation = { createCustomer:
     | { __typename: 'BaseError', message: string }
     | { __typename: 'ConflictError', message: string }
     | { __typename: 'CustomerPayload', customer: { uuid: string } }
+    | { __typename: 'ForbiddenError', message: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'UnauthenticatedError', message: string }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -746,7 +787,9 @@ export type CrossCreateKeyMutation = { createVirtualKey:
     | { __typename: 'BaseError', message: string }
     | { __typename: 'ConflictError', message: string }
     | { __typename: 'CreateVirtualKeyPayload', value: string, virtualKey: { uuid: string } }
+    | { __typename: 'ForbiddenError', message: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'UnauthenticatedError', message: string }
     | { __typename: 'ValidationError', message: string }
    };
 
@@ -778,7 +821,9 @@ export type ListsNewCustomerMutation = { createCustomer:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CustomerPayload', customer: { uuid: string, budgets: Array<{ id: string }> } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -790,8 +835,10 @@ export type ListsNewTeamMutationVariables = Exact<{
 export type ListsNewTeamMutation = { createTeam:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
     | { __typename: 'TeamPayload', team: { uuid: string } }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -804,7 +851,9 @@ export type ListsNewKeyMutation = { createVirtualKey:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CreateVirtualKeyPayload', virtualKey: { uuid: string, budgets: Array<{ id: string }> } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -843,7 +892,9 @@ export type CreateCustomerMMutation = { createCustomer:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'CustomerPayload', customer: { id: string, uuid: string, name: string, calendarAligned: boolean, budget: { maxLimit: number, resetDuration: string } | null, rateLimit: { requestMaxLimit: number | null, requestResetDuration: string | null } | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -855,8 +906,10 @@ export type CreateTeamMMutationVariables = Exact<{
 export type CreateTeamMMutation = { createTeam:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'TeamPayload', team: { uuid: string, name: string, customer: { uuid: string } | null, budgets: Array<{ maxLimit: number, resetDuration: string }> } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -869,7 +922,9 @@ export type CreateVirtualKeyMMutation = { createVirtualKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'CreateVirtualKeyPayload', value: string, virtualKey: { uuid: string, name: string, value: string, description: string, isActive: boolean, team: { uuid: string } | null, customer: { uuid: string } | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -905,6 +960,8 @@ export type ReadsCreateCustomerMutation = { createCustomer:
     | { customer: { id: string, uuid: string } }
     | { message: string }
     | { message: string }
+    | { message: string }
+    | { message: string }
    };
 
 export type ReadsCreateTeamMutationVariables = Exact<{
@@ -916,7 +973,9 @@ export type ReadsCreateTeamMutation = { createTeam:
     | { message: string }
     | { message: string }
     | { message: string }
+    | { message: string }
     | { team: { id: string, uuid: string } }
+    | { message: string }
     | { message: string }
    };
 
@@ -929,6 +988,8 @@ export type ReadsCreateVirtualKeyMutation = { createVirtualKey:
     | { message: string }
     | { message: string }
     | { value: string, virtualKey: { id: string, uuid: string } }
+    | { message: string }
+    | { message: string }
     | { message: string }
     | { message: string }
    };
@@ -983,7 +1044,9 @@ export type UpdNewCustomerMutation = { createCustomer:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CustomerPayload', customer: { uuid: string } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -995,8 +1058,10 @@ export type UpdNewTeamMutationVariables = Exact<{
 export type UpdNewTeamMutation = { createTeam:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
     | { __typename: 'TeamPayload', team: { uuid: string } }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -1009,7 +1074,9 @@ export type UpdNewKeyMutation = { createVirtualKey:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'CreateVirtualKeyPayload', value: string, virtualKey: { id: string, uuid: string, providerConfigs: Array<{ id: number }> } }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -1023,7 +1090,9 @@ export type UpdCustomerMutation = { updateCustomer:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'CustomerPayload', customer: { uuid: string, name: string, budgets: Array<{ maxLimit: number, resetDuration: string, currentUsage: number }>, rateLimit: { requestMaxLimit: number | null } | null } }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string, entity: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1036,7 +1105,9 @@ export type DelCustomerMutation = { deleteCustomer:
     | { __typename: 'BaseError' }
     | { __typename: 'ConflictError' }
     | { __typename: 'DeletedPayload', deletedId: string, deletedNodeId: string | null }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError', message: string, code: string, entity: string }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'ValidationError' }
    };
 
@@ -1049,8 +1120,10 @@ export type UpdTeamMutationVariables = Exact<{
 export type UpdTeamMutation = { updateTeam:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'TeamPayload', team: { uuid: string, name: string, customer: { uuid: string } | null, rateLimit: { requestMaxLimit: number | null, requestResetDuration: string | null } | null } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1063,7 +1136,9 @@ export type DelTeamMutation = { deleteTeam:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -1076,7 +1151,9 @@ export type UpdKeyMutationVariables = Exact<{
 export type UpdKeyMutation = { updateVirtualKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VirtualKeyPayload', virtualKey: { name: string, isActive: boolean, team: { uuid: string } | null, customer: { uuid: string } | null, rateLimit: { tokenMaxLimit: number | null, requestMaxLimit: number | null } | null, providerConfigs: Array<{ id: number, provider: string, weight: number | null, allowedModels: Array<string> }> } }
    };
@@ -1089,8 +1166,10 @@ export type RotKeyMutationVariables = Exact<{
 export type RotKeyMutation = { rotateVirtualKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
     | { __typename: 'RotateVirtualKeyPayload', value: string, virtualKey: { uuid: string, value: string } }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -1103,7 +1182,9 @@ export type DelKeyMutation = { deleteVirtualKey:
     | { __typename: 'BaseError', message: string, code: string }
     | { __typename: 'ConflictError', message: string, code: string }
     | { __typename: 'DeletedPayload', deletedId: string, deletedNodeId: string | null }
+    | { __typename: 'ForbiddenError', message: string, code: string }
     | { __typename: 'NotFoundError', message: string, code: string }
+    | { __typename: 'UnauthenticatedError', message: string, code: string }
     | { __typename: 'ValidationError', message: string, code: string }
    };
 
@@ -1115,6 +1196,7 @@ export type UpdKeyByValueQueryVariables = Exact<{
 export type UpdKeyByValueQuery = { virtualKeyByValue:
     | { __typename: 'BaseError' }
     | { __typename: 'ForbiddenError' }
+    | { __typename: 'UnauthenticatedError' }
     | { __typename: 'VirtualKey', uuid: string }
    | null };
 
@@ -1128,7 +1210,7 @@ export const CompNewCustomerDocument = {"__meta__":{"hash":"sha256:66e952eec9659
 export const CompNewKeyDocument = {"__meta__":{"hash":"sha256:b3654baaa38a654d866dfd1b5bce7f858f8ab32ed076b73231413f930f871daa"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CompNewKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateVirtualKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createVirtualKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CreateVirtualKeyPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompNewKeyMutation, CompNewKeyMutationVariables>;
 export const KeyLimitsDocument = {"__meta__":{"hash":"sha256:f9178ed025bfe802f859bce3043fbd69fa0a23e32c7405b00266dd8ff6356f93"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KeyLimits"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"budgets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}},{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"currentUsage"}},{"kind":"Field","name":{"kind":"Name","value":"usage"}},{"kind":"Field","name":{"kind":"Name","value":"effectiveLimit"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"percentUsed"}},{"kind":"Field","name":{"kind":"Name","value":"exhausted"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"nextResetAt"}},{"kind":"Field","name":{"kind":"Name","value":"ownerKind"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}},{"kind":"Field","name":{"kind":"Name","value":"usage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"percentUsed"}},{"kind":"Field","name":{"kind":"Name","value":"exhausted"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"nextResetAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"requests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"usage"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"percentUsed"}},{"kind":"Field","name":{"kind":"Name","value":"exhausted"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ownerKind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"effectiveLimits"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"provider"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blocked"}},{"kind":"Field","name":{"kind":"Name","value":"budgets"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"ownerName"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"percentUsed"}},{"kind":"Field","name":{"kind":"Name","value":"exhausted"}},{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"ownerName"}},{"kind":"Field","name":{"kind":"Name","value":"window"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tightestBudget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"ownerName"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tightestTokenLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tightestRequestLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"ownerName"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}}]}}]}}]}}]}}]} as unknown as DocumentNode<KeyLimitsQuery, KeyLimitsQueryVariables>;
 export const CompRelationsDocument = {"__meta__":{"hash":"sha256:bb4f4a03ddb623ea2d31bc0ad00ff91536efe8c0ad2ee83f1e70506036b0d9fd"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompRelations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"client"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"provider"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mcpClient"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"client"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"headerNames"}},{"kind":"Field","name":{"kind":"Name","value":"configs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"toolsToExecute"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"provider"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"value"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fromEnv"}},{"kind":"Field","name":{"kind":"Name","value":"envVar"}}]}},{"kind":"Field","name":{"kind":"Name","value":"providerConfigs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"virtualKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompRelationsQuery, CompRelationsQueryVariables>;
-export const CompByValueDocument = {"__meta__":{"hash":"sha256:3355fb8544f689aebd09761e9af1b30acdc5ceab55a70a5cd512af261ddb123b"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompByValue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"value"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualKeyByValue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"value"},"value":{"kind":"Variable","name":{"kind":"Name","value":"value"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VirtualKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ForbiddenError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CompByValueQuery, CompByValueQueryVariables>;
+export const CompByValueDocument = {"__meta__":{"hash":"sha256:47d3024c5a1deba08725eac23dba855ffb899f24e29a020634e796a5cb06f425"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompByValue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"value"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"virtualKeyByValue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"value"},"value":{"kind":"Variable","name":{"kind":"Name","value":"value"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"VirtualKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uuid"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CompByValueQuery, CompByValueQueryVariables>;
 export const CfgCreateProviderDocument = {"__meta__":{"hash":"sha256:3a757114e5260a169d915103cd428d4c2f4f1e005e6f24cf803b3c4ba00e09cb"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CfgCreateProvider"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateProviderInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createProvider"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"keys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CfgCreateProviderMutation, CfgCreateProviderMutationVariables>;
 export const CfgDeleteProviderDocument = {"__meta__":{"hash":"sha256:b9b2f60fe0d0cdb2fd7662eb1812cf3d04f161fdc5a09d423e7b96ffad848d99"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CfgDeleteProvider"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteProvider"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DeletedPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedId"}},{"kind":"Field","name":{"kind":"Name","value":"deletedNodeId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CfgDeleteProviderMutation, CfgDeleteProviderMutationVariables>;
 export const CfgGovernanceDocument = {"__meta__":{"hash":"sha256:4704c74be4ce427a1cc5217db379fa0aaa4fa0a92e0ae96b9436a938a1107cf5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CfgGovernance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderGovernanceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateProviderGovernance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProviderPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"budget"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"resetDuration"}},{"kind":"Field","name":{"kind":"Name","value":"ownerKind"}},{"kind":"Field","name":{"kind":"Name","value":"provider"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rateLimit"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestMaxLimit"}},{"kind":"Field","name":{"kind":"Name","value":"ownerKind"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ValidationError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fieldErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CfgGovernanceMutation, CfgGovernanceMutationVariables>;

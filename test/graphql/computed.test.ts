@@ -48,7 +48,7 @@ const Relations = graphql(/* GraphQL */ `
 `);
 const ByValue = graphql(/* GraphQL */ `
   query CompByValue($value: String!) {
-    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on ForbiddenError { message code } }
+    virtualKeyByValue(value: $value) { __typename ... on VirtualKey { uuid name } ... on Error { message code } }
   }
 `);
 
@@ -176,9 +176,9 @@ describe("virtualKeyByValue", () => {
   const guarded = createGraphqlHandler(loadConfig({ ...process.env, DATABASE_URL: "", ADMIN_TOKEN: "s3cret" }), createLogger("silent"));
   const fetch = (r: Request) => guarded.fetch(r);
 
-  it("needs the admin token: a typed ForbiddenError without it", async () => {
+  it("needs an admin credential: a typed UnauthenticatedError without one", async () => {
     expect((await execute(ByValue, { value: key.value }, { fetch })).data?.virtualKeyByValue).toEqual({
-      __typename: "ForbiddenError", code: "FORBIDDEN", message: "Forbidden: this operation needs the admin token",
+      __typename: "UnauthenticatedError", code: "UNAUTHENTICATED", message: "Authentication required: send Authorization: Bearer <management key>",
     });
     const admin = { fetch, headers: { authorization: "Bearer s3cret" } };
     expect((await execute(ByValue, { value: key.value }, admin)).data?.virtualKeyByValue).toEqual({ __typename: "VirtualKey", uuid: key.id, name: key.name });

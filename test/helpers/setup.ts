@@ -2,6 +2,11 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, inject } from "vitest";
 import { closeDatabase, openDatabase } from "../../src/db/client.js";
+import { setEncryptionKey } from "../../src/services/encryption.js";
+
+/** The key every in-process test seals secrets with (src/main.ts would take ENCRYPTION_KEY). */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7);
+setEncryptionKey(TEST_ENCRYPTION_KEY);
 
 export const engine = process.env.TEST_DB === "postgres" ? "postgres" : "pglite";
 

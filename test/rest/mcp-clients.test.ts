@@ -7,6 +7,7 @@ import { db } from "../../src/db/client.js";
 import { rest, unique } from "../helpers/app.js";
 import { envelope, mcpName, restText, stable } from "../helpers/config-api.js";
 import { readGolden } from "../helpers/shape.js";
+import { opened } from "../helpers/sealed.js";
 
 const TOKEN = "Bearer mcp-HEADERSECRET-0001";
 const ROTATED = "Bearer mcp-ROTATEDSECRET-0002";
@@ -47,7 +48,7 @@ describe("MCP clients", () => {
         vk_configs: [],
       },
     });
-    const row = await db.mcpClient.findUniqueOrThrow({ where: { name } });
+    const row = opened(await db.mcpClient.findUniqueOrThrow({ where: { name } }));
     expect(row.headers).toEqual({ Authorization: TOKEN, x_api_key: "env.TOOLS_API_KEY" });
     const s = stable(res.body, { [name]: "<mcp>" });
     expect(s).toEqual(readGolden("post-mcp-client", s));
@@ -63,7 +64,7 @@ describe("MCP clients", () => {
       tools_to_execute: ["*"],
     });
     expect(res.body.client.config).not.toHaveProperty("connection_string");
-    expect(await db.mcpClient.findUniqueOrThrow({ where: { name } })).toMatchObject({ connectionString: null, toolsToExecute: ["*"] });
+    expect(opened(await db.mcpClient.findUniqueOrThrow({ where: { name } }))).toMatchObject({ connectionString: null, toolsToExecute: ["*"] });
   });
 
   it.each([
@@ -134,7 +135,7 @@ describe("MCP clients", () => {
     expect(res.text).not.toContain(ROTATED);
     expect(res.body).toMatchObject({ status: "success", message: "MCP client edited successfully", client: { config: { id: created.id, name: renamed, tools_to_execute: ["*"] } } });
     expect(Object.keys(res.body.client.config.headers)).toEqual(["Authorization", "X-Extra"]);
-    const row = await db.mcpClient.findUniqueOrThrow({ where: { id: created.id } });
+    const row = opened(await db.mcpClient.findUniqueOrThrow({ where: { id: created.id } }));
     expect(row).toMatchObject({ name: renamed, headers: { Authorization: TOKEN, "X-Extra": ROTATED }, toolsToExecute: ["*"] });
     expect((await rest("PUT", `/api/mcp/client/${name}`, {})).body).toEqual(envelope(404, "MCP client not found"));
   });
@@ -148,7 +149,7 @@ describe("MCP clients", () => {
     await create(httpClient(name));
     const res = await rest("PUT", `/api/mcp/client/${name}`, { ...body, tools_to_execute: [] });
     expect(res.body).toEqual(envelope(400, `${field} cannot be changed for an existing MCP client`));
-    expect((await db.mcpClient.findUniqueOrThrow({ where: { name } })).toolsToExecute).toEqual(["search", "fetch"]);
+    expect((opened(await db.mcpClient.findUniqueOrThrow({ where: { name } }))).toolsToExecute).toEqual(["search", "fetch"]);
   });
 
   it("DELETE removes the client and, by cascade, the VK MCP configs that used it", async () => {

@@ -7,6 +7,7 @@ import { db } from "../../src/db/client.js";
 import { rest, unique } from "../helpers/app.js";
 import { envelope, providerName, restText, stable } from "../helpers/config-api.js";
 import { readGolden } from "../helpers/shape.js";
+import { opened } from "../helpers/sealed.js";
 
 const SECRET = "sk-live-PROVIDERKEYSECRET-0001";
 const CLIENT_SECRET = "azure-CLIENTSECRET-0002";
@@ -131,7 +132,7 @@ describe("provider keys", () => {
         tenant_id: { value: "", env_var: "", from_env: false },
       },
     });
-    const row = await db.providerKey.findUniqueOrThrow({ where: { keyId: res.body.key_id } });
+    const row = opened(await db.providerKey.findUniqueOrThrow({ where: { keyId: res.body.key_id } }));
     expect(row).toMatchObject({ provider, name, value: SECRET, weight: 0.5 });
     expect(row.settings).toEqual({
       azureKeyConfig: {
@@ -212,7 +213,7 @@ describe("provider keys", () => {
     const provider = await newProvider();
     const created = (await rest("POST", `/api/providers/${provider}/keys`, azureKey("k"))).body;
     const path = `/api/providers/${provider}/keys/${created.key_id}`;
-    const row = () => db.providerKey.findUniqueOrThrow({ where: { keyId: created.key_id } });
+    const row = async () => opened(await db.providerKey.findUniqueOrThrow({ where: { keyId: created.key_id } }));
 
     const partial = await restText("PUT", path, { weight: 2, enabled: false });
     expect(partial.status).toBe(200);
@@ -255,7 +256,7 @@ describe("provider keys", () => {
     expect((await rest("PUT", `/api/providers/${provider}/keys/00000000-0000-4000-8000-000000000000`, { weight: 1 })).body).toEqual(
       envelope(404, "Provider key not found"),
     );
-    expect((await db.providerKey.findUniqueOrThrow({ where: { keyId: b.key_id } })).name).toBe("b");
+    expect((opened(await db.providerKey.findUniqueOrThrow({ where: { keyId: b.key_id } }))).name).toBe("b");
   });
 
   it("DELETE returns the deleted key redacted; then 404", async () => {

@@ -81,18 +81,21 @@ const BudgetPayload = builder.objectRef<BudgetRow>("BudgetPayload").implement({
 
 builder.mutationFields((t) => ({
   createMcpClient: t.field({
+    authScopes: { can: "create:mcpClient" },
     type: McpClientPayload,
     args: { input: t.arg({ type: McpClientInput, required: true }) },
     errors: errors("CreateMcpClientResult"),
     resolve: (_root, { input }, ctx) => createMcpClient(ctx, clientInput(withoutNulls(input))),
   }),
   updateMcpClient: t.field({
+    authScopes: { can: "update:mcpClient" },
     type: McpClientPayload,
     args: { name: t.arg.string({ required: true }), input: t.arg({ type: McpClientInput, required: true }) },
     errors: errors("UpdateMcpClientResult"),
     resolve: (_root, { name, input }, ctx) => updateMcpClient(ctx, name, clientInput(patchInput(input))),
   }),
   deleteMcpClient: t.field({
+    authScopes: { can: "delete:mcpClient" },
     type: DeletedPayload,
     description: "Deletes the client and the keys' MCP configs that use it.",
     args: { name: t.arg.string({ required: true }) },
@@ -103,18 +106,21 @@ builder.mutationFields((t) => ({
     },
   }),
   createModelConfig: t.field({
+    authScopes: { can: "create:modelConfig" },
     type: ModelConfigPayload,
     args: { input: t.arg({ type: CreateModelConfigInput, required: true }) },
     errors: errors("CreateModelConfigResult"),
     resolve: (_root, { input }, ctx) => createModelConfig(ctx, withoutNulls(input)),
   }),
   updateModelConfig: t.field({
+    authScopes: { can: "update:modelConfig" },
     type: ModelConfigPayload,
     args: { id: t.arg.string({ required: true }), input: t.arg({ type: UpdateModelConfigInput, required: true }) },
     errors: errors("UpdateModelConfigResult"),
     resolve: (_root, { id, input }, ctx) => updateModelConfig(ctx, entityId(id, "ModelConfig"), patchInput(input)),
   }),
   deleteModelConfig: t.field({
+    authScopes: { can: "delete:modelConfig" },
     type: DeletedPayload,
     args: { id: t.arg.string({ required: true }) },
     errors: errors("DeleteModelConfigResult"),
@@ -124,6 +130,7 @@ builder.mutationFields((t) => ({
     },
   }),
   setBudgetOverride: t.field({
+    authScopes: { can: "update:virtualKey" },
     type: BudgetPayload,
     description: "Temporary extra headroom on a budget of the key (its own or one of its provider configs').",
     args: { virtualKeyId: t.arg.string({ required: true }), budgetId: t.arg.string({ required: true }), input: t.arg({ type: BudgetOverrideInput, required: true }) },
@@ -131,6 +138,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { virtualKeyId, budgetId, input }, ctx) => setBudgetOverride(ctx, entityId(virtualKeyId, "VirtualKey"), budgetId, withoutNulls(input)),
   }),
   clearBudgetOverride: t.field({
+    authScopes: { can: "update:virtualKey" },
     type: BudgetPayload,
     args: { virtualKeyId: t.arg.string({ required: true }), budgetId: t.arg.string({ required: true }) },
     errors: errors("ClearBudgetOverrideResult"),

@@ -1,3 +1,4 @@
+import { scopeWhere } from "../../services/access.js";
 import { db } from "../../db/client.js";
 import { createCustomer, deleteCustomer, updateCustomer } from "../../services/customers.js";
 import { primaryBudget } from "../../services/limits.js";
@@ -65,17 +66,19 @@ const CustomerFilter = builder.inputType("CustomerFilter", {
 
 builder.queryFields((t) => ({
   customer: t.prismaField({
+    authScopes: { can: "read:customer" },
     type: "Customer",
     nullable: true,
     description: "A customer by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, args) => {
+    resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "Customer");
-      return isUuid(id) ? db.customer.findUnique({ ...query, where: { id } }) : null;
+      return isUuid(id) ? db.customer.findFirst({ ...query, where: { AND: [{ id }, scopeWhere.customer(ctx)] } }) : null;
     },
   }),
   customers: t.connection(
     {
+      authScopes: { can: "read:customer" },
       type: Customer,
       description: "Customers, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: CustomerFilter }), orderBy: t.arg({ type: ListOrder }) },
@@ -116,18 +119,21 @@ const CustomerPayload = builder.objectRef<CustomerRow>("CustomerPayload").implem
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({
+    authScopes: { can: "create:customer" },
     type: CustomerPayload,
     args: { input: t.arg({ type: CreateCustomerInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateCustomerResult" } },
     resolve: (_root, { input }, ctx) => createCustomer(ctx, withoutNulls(input)),
   }),
   updateCustomer: t.field({
+    authScopes: { can: "update:customer" },
     type: CustomerPayload,
     args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }), input: t.arg({ type: UpdateCustomerInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateCustomerResult" } },
     resolve: (_root, { id, input }, ctx) => updateCustomer(ctx, entityId(id, "Customer"), patchInput(input)),
   }),
   deleteCustomer: t.field({
+    authScopes: { can: "delete:customer" },
     type: DeletedPayload,
     description: "Deletes the customer with its budgets and rate limit; its teams and keys stay, detached.",
     args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }) },

@@ -218,6 +218,7 @@ const errors = (name: string) => ({ types: [AccessDeniedError, ValidationError],
 
 builder.mutationFields((t) => ({
   checkAccess: t.field({
+    authScopes: { can: "create:enforcement" },
     type: CheckAccessPayload,
     description: "Pre-request governance check; an allowed check reserves its request (and estimates) on every level.",
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: CheckAccessInput, required: true }) },
@@ -228,6 +229,7 @@ builder.mutationFields((t) => ({
     }),
   }),
   recordUsage: t.field({
+    authScopes: { can: "create:enforcement" },
     type: RecordUsagePayload,
     description: "Post-response accounting at every level of the chain; idempotent per requestId.",
     args: { virtualKey: t.arg.string(keyArg), input: t.arg({ type: RecordUsageInput, required: true }) },
@@ -239,6 +241,7 @@ builder.mutationFields((t) => ({
 
 builder.queryField("quota", (t) =>
   t.field({
+    authScopes: { public: true }, // authenticated by the virtual key it is given
     type: KeyQuotaRef,
     description: "Self-service: the key's usage and headroom, authenticated by the key itself.",
     args: { virtualKey: t.arg.string({ required: true, description: "The virtual key value." }) },

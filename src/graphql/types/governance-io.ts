@@ -1,7 +1,7 @@
 /** config.json's governance section over GraphQL (admin only): `governanceExport` and `importGovernance`. */
 import { exportGovernance, importGovernance, type ImportDiff } from "../../services/governance-io.js";
 import { builder } from "../builder.js";
-import { ForbiddenError, mutationErrors } from "../errors.js";
+import { ForbiddenError, mutationErrors, UnauthenticatedError } from "../errors.js";
 
 const ImportGovernancePayload = builder.objectRef<ImportDiff>("ImportGovernancePayload").implement({
   fields: (t) => ({
@@ -18,9 +18,9 @@ builder.queryField("governanceExport", (t) =>
   t.field({
     type: GovernanceExport,
     description: "Admin only: the governance section of Bifrost's config.json (JSON text, as GET /api/governance/export).",
-    errors: { types: [ForbiddenError], directResult: true, union: { name: "GovernanceExportResult" } },
+    authScopes: { can: "update:governanceIo" },
+    errors: { types: [ForbiddenError, UnauthenticatedError], directResult: true, union: { name: "GovernanceExportResult" } },
     resolve: async (_root, _args, ctx) => {
-      if (!ctx.isAdmin) throw new ForbiddenError();
       return { text: `${JSON.stringify(await exportGovernance(ctx), null, 2)}\n` };
     },
   }),
@@ -31,9 +31,9 @@ builder.mutationField("importGovernance", (t) =>
     type: ImportGovernancePayload,
     description: "Admin only: imports a config.json (JSON text) in one transaction, upserting by id and keeping live usage; dryRun reports only.",
     args: { file: t.arg.string({ required: true }), dryRun: t.arg.boolean() },
-    errors: { types: [...mutationErrors, ForbiddenError], directResult: true, union: { name: "ImportGovernanceResult" } },
+    errors: { types: mutationErrors, directResult: true, union: { name: "ImportGovernanceResult" } },
+    authScopes: { can: "update:governanceIo" },
     resolve: async (_root, { file, dryRun }, ctx) => {
-      if (!ctx.isAdmin) throw new ForbiddenError();
       let parsed: unknown;
       try {
         parsed = JSON.parse(file);

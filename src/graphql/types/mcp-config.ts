@@ -32,7 +32,11 @@ export const McpClient = builder.prismaObject("McpClient", {
       resolve: (c) => Object.keys((c.headers ?? {}) as Record<string, string>).sort(),
     }),
     toolsToExecute: t.exposeStringList("toolsToExecute", { description: '["*"] = every tool, [] = none.' }),
-    configs: t.relation("configs", { description: "The virtual keys' MCP configs that use this client.", query: { orderBy: { id: "asc" } } }),
+    configs: t.relation("configs", {
+      description: "The virtual keys' MCP configs that use this client (not for a customer-admin: they span customers).",
+      query: { orderBy: { id: "asc" } },
+      authScopes: { can: "read:mcpClient" },
+    }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
@@ -57,6 +61,7 @@ export const McpConfigInput = builder.inputType("McpConfigInput", {
 
 builder.queryFields((t) => ({
   mcpClient: t.prismaField({
+    authScopes: { can: "read:mcpClient" },
     type: "McpClient",
     nullable: true,
     description: "An MCP client by name.",
@@ -64,6 +69,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, { name }) => db.mcpClient.findUnique({ ...query, where: { name } }),
   }),
   mcpClients: t.prismaField({
+    authScopes: { can: "read:mcpClient" },
     type: ["McpClient"],
     description: "Every MCP client, oldest first.",
     resolve: (query) => db.mcpClient.findMany({ ...query, orderBy: listOrder }),

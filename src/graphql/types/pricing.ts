@@ -81,6 +81,7 @@ const ModelPricePayload = builder.objectRef<ModelPriceView>("ModelPricePayload")
 
 builder.queryFields((t) => ({
   modelPrice: t.field({
+    authScopes: { can: "read:pricing" },
     type: ModelPrice,
     nullable: true,
     description: "The price that applies to (provider, model) before overrides; null when none is known.",
@@ -88,6 +89,7 @@ builder.queryFields((t) => ({
     resolve: (_root, { provider, model }, ctx) => getModelPrice(ctx, provider, model).catch(() => null),
   }),
   pricingOverrides: t.field({
+    authScopes: { can: "read:pricing" },
     type: [PricingOverride],
     description: "Pricing overrides, oldest first (at most 100; filter by scope).",
     args: { scopeKind: t.arg.string(), virtualKeyId: t.arg.string(), providerId: t.arg.string(), providerKeyId: t.arg.string() },
@@ -100,12 +102,14 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
   setModelPrice: t.field({
+    authScopes: { can: "update:pricing" },
     type: ModelPricePayload,
     args: { input: t.arg({ type: ModelPriceInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "SetModelPriceResult" } },
     resolve: (_root, { input }, ctx) => setModelPrice(ctx, withoutNulls(input)),
   }),
   deleteModelPrice: t.field({
+    authScopes: { can: "delete:pricing" },
     type: DeletedPayload,
     description: "Removes an edited price: the default (if any) applies again.",
     args: { provider: t.arg.string({ required: true }), model: t.arg.string({ required: true }) },
@@ -116,12 +120,14 @@ builder.mutationFields((t) => ({
     },
   }),
   createPricingOverride: t.field({
+    authScopes: { can: "create:pricing" },
     type: PricingOverridePayload,
     args: { input: t.arg({ type: PricingOverrideInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreatePricingOverrideResult" } },
     resolve: (_root, { input }, ctx) => createPricingOverride(ctx, withoutNulls(input)),
   }),
   updatePricingOverride: t.field({
+    authScopes: { can: "update:pricing" },
     type: PricingOverridePayload,
     description: "Given fields change (PATCH semantics); null clears a scope id.",
     args: { id: t.arg.string({ required: true }), input: t.arg({ type: PricingOverrideInput, required: true }) },
@@ -129,6 +135,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { id, input }, ctx) => updatePricingOverride(ctx, id, patchInput(input), false),
   }),
   deletePricingOverride: t.field({
+    authScopes: { can: "delete:pricing" },
     type: DeletedPayload,
     args: { id: t.arg.string({ required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "DeletePricingOverrideResult" } },

@@ -81,7 +81,8 @@ export const ProviderConfig = builder.prismaObject("ProviderConfig", {
 builder.prismaObjectField("ProviderKey", "providerConfigs", (t) =>
   t.field({
     type: [ProviderConfig],
-    description: "The virtual-key provider configs restricted to this key.",
+    description: "The virtual-key provider configs restricted to this key (not for a customer-admin: they span customers).",
+    authScopes: { can: "read:provider" },
     select: (_args, _ctx, nestedSelection) => ({
       configs: { select: { providerConfig: nestedSelection(true) }, orderBy: { providerConfigId: "asc" } },
     }),

@@ -98,12 +98,14 @@ const providerArg = { required: true, description: "Provider name, e.g. openai."
 
 builder.mutationFields((t) => ({
   createProvider: t.field({
+    authScopes: { can: "create:provider" },
     type: ProviderPayload,
     args: { input: t.arg({ type: CreateProviderInput, required: true }) },
     errors: errors("CreateProviderResult"),
     resolve: (_root, { input }, ctx) => createProvider(ctx, withoutNulls(input)),
   }),
   deleteProvider: t.field({
+    authScopes: { can: "delete:provider" },
     type: DeletedPayload,
     description: "Deletes the provider with its keys (unbinding them from provider configs) and its governance.",
     args: { name: t.arg.string(providerArg) },
@@ -114,12 +116,14 @@ builder.mutationFields((t) => ({
     },
   }),
   updateProviderGovernance: t.field({
+    authScopes: { can: "update:providerGovernance" },
     type: ProviderPayload,
     args: { name: t.arg.string(providerArg), input: t.arg({ type: ProviderGovernanceInput, required: true }) },
     errors: errors("UpdateProviderGovernanceResult"),
     resolve: (_root, { name, input }, ctx) => updateProviderGovernance(ctx, name, patchInput(input)),
   }),
   deleteProviderGovernance: t.field({
+    authScopes: { can: "delete:providerGovernance" },
     type: ProviderPayload,
     description: "Removes the provider's budgets and rate limit (the provider stays).",
     args: { name: t.arg.string(providerArg) },
@@ -130,18 +134,21 @@ builder.mutationFields((t) => ({
     },
   }),
   createProviderKey: t.field({
+    authScopes: { can: "create:providerKey" },
     type: ProviderKeyPayload,
     args: { provider: t.arg.string(providerArg), input: t.arg({ type: ProviderKeyInput, required: true }) },
     errors: errors("CreateProviderKeyResult"),
     resolve: (_root, { provider, input }, ctx) => createProviderKey(ctx, provider, keyInput(withoutNulls(input))),
   }),
   updateProviderKey: t.field({
+    authScopes: { can: "update:providerKey" },
     type: ProviderKeyPayload,
     args: { provider: t.arg.string(providerArg), keyId: t.arg.string({ required: true }), input: t.arg({ type: ProviderKeyInput, required: true }) },
     errors: errors("UpdateProviderKeyResult"),
     resolve: (_root, { provider, keyId, input }, ctx) => updateProviderKey(ctx, provider, keyId, keyInput(patchInput(input))),
   }),
   deleteProviderKey: t.field({
+    authScopes: { can: "delete:providerKey" },
     type: DeletedPayload,
     args: { provider: t.arg.string(providerArg), keyId: t.arg.string({ required: true }) },
     errors: errors("DeleteProviderKeyResult"),

@@ -50,17 +50,20 @@ export const ModelConfig = builder.prismaNode("ModelConfig", {
 
 builder.queryFields((t) => ({
   provider: t.prismaField({
+    authScopes: { can: "read:provider" },
     type: "Provider",
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
     resolve: (query, _root, { name }) => db.provider.findUnique({ ...query, where: { name } }),
   }),
   providers: t.prismaField({
+    authScopes: { can: "read:provider" },
     type: ["Provider"],
     description: "Every provider, by name.",
     resolve: (query) => db.provider.findMany({ ...query, orderBy: { name: "asc" } }),
   }),
   modelConfig: t.prismaField({
+    authScopes: { can: "read:modelConfig" },
     type: "ModelConfig",
     nullable: true,
     description: "A model config by database UUID or relay id; null when unknown or malformed.",
@@ -72,6 +75,7 @@ builder.queryFields((t) => ({
   }),
   modelConfigs: t.prismaConnection(
     {
+      authScopes: { can: "read:modelConfig" },
       type: "ModelConfig",
       cursor: "id",
       description: "Model configs, oldest first. `search` matches the model name case-insensitively.",

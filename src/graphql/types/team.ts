@@ -1,3 +1,4 @@
+import { scopeWhere } from "../../services/access.js";
 import { db } from "../../db/client.js";
 import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
@@ -59,17 +60,19 @@ const TeamFilter = builder.inputType("TeamFilter", {
 
 builder.queryFields((t) => ({
   team: t.prismaField({
+    authScopes: { can: "read:team" },
     type: "Team",
     nullable: true,
     description: "A team by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, args) => {
+    resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "Team");
-      return isUuid(id) ? db.team.findUnique({ ...query, where: { id } }) : null;
+      return isUuid(id) ? db.team.findFirst({ ...query, where: { id, ...scopeWhere.team(ctx) } }) : null;
     },
   }),
   teams: t.connection(
     {
+      authScopes: { can: "read:team" },
       type: Team,
       description: "Teams, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: TeamFilter }), orderBy: t.arg({ type: ListOrder }) },
@@ -110,18 +113,21 @@ const TeamPayload = builder.objectRef<TeamRow>("TeamPayload").implement({
 
 builder.mutationFields((t) => ({
   createTeam: t.field({
+    authScopes: { can: "create:team" },
     type: TeamPayload,
     args: { input: t.arg({ type: CreateTeamInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateTeamResult" } },
     resolve: (_root, { input }, ctx) => createTeam(ctx, withEntityIds(withoutNulls(input))),
   }),
   updateTeam: t.field({
+    authScopes: { can: "update:team" },
     type: TeamPayload,
     args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }), input: t.arg({ type: UpdateTeamInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateTeamResult" } },
     resolve: (_root, { id, input }, ctx) => updateTeam(ctx, entityId(id, "Team"), withEntityIds(patchInput(input))),
   }),
   deleteTeam: t.field({
+    authScopes: { can: "delete:team" },
     type: DeletedPayload,
     description: "Deletes the team with its budgets and rate limit; its keys stay, detached.",
     args: { id: t.arg.string({ required: true, description: "Database UUID or relay id." }) },

@@ -102,18 +102,21 @@ const idArg = { required: true, description: "Database UUID or relay id." } as c
 
 builder.mutationFields((t) => ({
   createVirtualKey: t.field({
+    authScopes: { can: "create:virtualKey" },
     type: CreateVirtualKeyPayload,
     args: { input: t.arg({ type: CreateVirtualKeyInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "CreateVirtualKeyResult" } },
     resolve: (_root, { input }, ctx) => createVirtualKey(ctx, withEntityIds(withoutNulls(input))),
   }),
   updateVirtualKey: t.field({
+    authScopes: { can: "update:virtualKey" },
     type: VirtualKeyPayload,
     args: { id: t.arg.string(idArg), input: t.arg({ type: UpdateVirtualKeyInput, required: true }) },
     errors: { types: mutationErrors, directResult: true, union: { name: "UpdateVirtualKeyResult" } },
     resolve: (_root, { id, input }, ctx) => updateVirtualKey(ctx, entityId(id, "VirtualKey"), withEntityIds(patchInput(input))),
   }),
   rotateVirtualKey: t.field({
+    authScopes: { can: "update:virtualKey" },
     type: RotateVirtualKeyPayload,
     description: "Issues a new value for the key; the old one stops working at once.",
     args: { id: t.arg.string(idArg) },
@@ -121,6 +124,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { id }, ctx) => rotateVirtualKey(ctx, entityId(id, "VirtualKey")),
   }),
   deleteVirtualKey: t.field({
+    authScopes: { can: "delete:virtualKey" },
     type: DeletedPayload,
     description: "Deletes the key with its provider configs, MCP configs, budgets and rate limit.",
     args: { id: t.arg.string(idArg) },

@@ -1,3 +1,4 @@
+import { scopeWhere } from "../../services/access.js";
 import { db } from "../../db/client.js";
 import { hashKey, maskKey } from "../../lib/api-keys.js";
 import { primaryBudget } from "../../services/limits.js";
@@ -5,7 +6,7 @@ import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
 import { entityId, withEntityIds } from "../ids.js";
 import { shortList } from "../complexity.js";
-import { ForbiddenError } from "../errors.js";
+import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import { anyExhausted, spendOf } from "../../services/limit-status.js";
 import { ListOrder, overBudgetArg, resolveList, searchArg } from "../lists.js";
 import { Budget, budgetsQuery, budgetsSelection } from "./budget.js";
@@ -81,28 +82,28 @@ const VirtualKeyFilter = builder.inputType("VirtualKeyFilter", {
 
 builder.queryFields((t) => ({
   virtualKey: t.prismaField({
+    authScopes: { can: "read:virtualKey" },
     type: "VirtualKey",
     nullable: true,
     description: "A virtual key by database UUID or relay id; null when unknown or malformed.",
     args: { id: t.arg.string({ required: true }) },
-    resolve: (query, _root, args) => {
+    resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "VirtualKey");
-      return isUuid(id) ? db.virtualKey.findUnique({ ...query, where: { id } }) : null;
+      return isUuid(id) ? db.virtualKey.findFirst({ ...query, where: { id, ...scopeWhere.virtualKey(ctx) } }) : null;
     },
   }),
   virtualKeyByValue: t.prismaField({
+    authScopes: { can: "lookup:virtualKey" },
     type: "VirtualKey",
     nullable: true,
-    description: "Admin only (Authorization: Bearer <ADMIN_TOKEN>): the key with this full value (looked up by its SHA-256); null when none has it.",
+    description: "Admin only: the key with this full value (looked up by its SHA-256); null when none has it.",
     args: { value: t.arg.string({ required: true }) },
-    errors: { types: [ForbiddenError], directResult: true, union: { name: "VirtualKeyByValueResult" } },
-    resolve: (query, _root, { value }, ctx) => {
-      if (!ctx.isAdmin) throw new ForbiddenError();
-      return db.virtualKey.findUnique({ ...query, where: { valueHash: hashKey(value) } });
-    },
+    errors: { types: [ForbiddenError, UnauthenticatedError], directResult: true, union: { name: "VirtualKeyByValueResult" } },
+    resolve: (query, _root, { value }) => db.virtualKey.findUnique({ ...query, where: { valueHash: hashKey(value) } }),
   }),
   virtualKeys: t.connection(
     {
+      authScopes: { can: "read:virtualKey" },
       type: VirtualKey,
       description: "Virtual keys, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: VirtualKeyFilter }), orderBy: t.arg({ type: ListOrder }) },
