@@ -31,7 +31,7 @@ describe("authorization matrix: REST", () => {
       const r = await entry.req(world);
       const res = await call(method, r.path, r.body ?? (method === "POST" || method === "PUT" ? {} : undefined), { headers: { ...r.headers, ...bearer(world.tokens[p]) } });
       results[p] = (res.status === 201 ? 200 : res.status) as Status; // a create may answer 201
-      if (res.status !== EXPECTED[entry.kind][p]) results[`${p} body`] = JSON.stringify(res.body).slice(0, 300) as never;
+      if (results[p] !== EXPECTED[entry.kind][p]) results[`${p} body`] = JSON.stringify(res.body).slice(0, 300) as never;
       if (res.status >= 400) expect(res.body).toMatchObject({ is_bifrost_error: false, status_code: res.status, error: { message: expect.any(String) } });
       if (entry.kind === "ownedList" && p === "customerAdminOther") {
         const text = JSON.stringify(res.body);
