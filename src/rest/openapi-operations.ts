@@ -17,11 +17,12 @@ import { modelPriceSchema } from "../services/pricing.js";
 import { createTeamSchema, updateTeamSchema } from "../services/teams.js";
 import { usageSchema } from "../services/usage.js";
 import { updateVirtualKeySchema } from "../services/virtual-key-updates.js";
+import { createManagementKeySchema } from "../services/management-keys.js";
 import { createVirtualKeySchema } from "../services/virtual-keys.js";
 
 export interface OperationDoc {
   summary: string;
-  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement" | "Pricing" | "Governance file";
+  tag: "Customers" | "Teams" | "Virtual keys" | "Limits" | "Providers" | "MCP" | "Model configs" | "Provider governance" | "Enforcement" | "Pricing" | "Governance file" | "Access";
   /** The schema the service validates the JSON body with (keys camelCase there; snake_case on the wire). */
   body?: z.ZodType;
   /** A request body example (wire format). */
@@ -142,4 +143,14 @@ export const operations: Record<string, OperationDoc> = {
     virtualKey: true,
     errors: [401, 402, 403, 429, 503],
   },
+  "GET /api/admin/keys": { summary: "List management keys (admin)", tag: "Access", list: "plain" },
+  "POST /api/admin/keys": {
+    summary: "Create a management key; its value is in this response only (admin)",
+    tag: "Access",
+    body: createManagementKeySchema,
+    bodyExample: { name: "ops dashboard", role: "viewer" },
+  },
+  "GET /api/admin/keys/:id": { summary: "Get a management key (admin)", tag: "Access" },
+  "DELETE /api/admin/keys/:id": { summary: "Revoke a management key (admin)", tag: "Access" },
+  "GET /api/governance/audit-logs": { summary: "The audit log, newest first (entity_type, entity_id, principal_id, action, from, to)", tag: "Access", list: "plain" },
 };
