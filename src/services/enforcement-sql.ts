@@ -26,13 +26,10 @@ export const OVERRIDE_ON_RESET = `
 
 const CHECK_SQL = `
 WITH req AS (SELECT * FROM unnest($15::text[], $16::numeric[], $17::bigint[]) WITH ORDINALITY AS q(rid, cost, tok, ord)),
-seen AS (
-  SELECT q.rid, bool_and(COALESCE((r."keyHash" IS NOT DISTINCT FROM $18::text OR r."virtualKeyId" = $11::uuid) AND r."provider" = $12 AND r."model" = $13, false)) AS same
-  FROM req q JOIN (
-    SELECT "requestId", "keyHash", "virtualKeyId", "provider", "model" FROM "Reservation" WHERE "requestId" = ANY($15::text[])
-    UNION ALL SELECT "requestId", NULL, NULL, NULL, NULL FROM "UsageRecord" WHERE "requestId" = ANY($15::text[])) r ON r."requestId" = q.rid
-  GROUP BY q.rid),
-new AS (SELECT q.* FROM req q WHERE q.rid NOT IN (SELECT rid FROM seen)),
+new AS (
+  SELECT q.* FROM req q
+  WHERE NOT EXISTS (SELECT 1 FROM "Reservation" r WHERE r."requestId" = q.rid)
+    AND NOT EXISTS (SELECT 1 FROM "UsageRecord" u WHERE u."requestId" = q.rid)),
 cand AS (
   SELECT rid, cost, tok, ord, (count(*) OVER w) - 1 AS k, (sum(cost) OVER w) - cost AS cbefore, (sum(tok) OVER w) - tok AS tbefore
   FROM new WINDOW w AS (ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)),
@@ -88,7 +85,8 @@ ins AS (
 head AS (
   SELECT st.fresh,
     (SELECT array_agg(CASE WHEN q.rid IN (SELECT "requestId" FROM ins) THEN 'a' WHEN q.rid IN (SELECT rid FROM new) THEN 'x'
-      WHEN q.rid IN (SELECT rid FROM seen WHERE same) THEN 'd' ELSE 'c' END ORDER BY q.ord) FROM req q) AS statuses
+      WHEN EXISTS (SELECT 1 FROM "Reservation" r WHERE r."requestId" = q.rid AND r."provider" = $12 AND r."model" = $13
+        AND (r."keyHash" IS NOT DISTINCT FROM $18::text OR r."virtualKeyId" = $11::uuid)) THEN 'd' ELSE 'c' END ORDER BY q.ord) FROM req q) AS statuses
   FROM st),
 lim AS (
   SELECT 'b' AS kind, id::text AS id, used::text AS used, lim::text AS lim, used + tot.c >= lim AS over, (used + tot.c)::text AS fused, ${ms("epoch")} AS epoch,
