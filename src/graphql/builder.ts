@@ -12,6 +12,7 @@ import { getDatamodel } from "../generated/pothos-types.js";
 import { authorizeCtx, type Action, type ResourceType } from "../services/access.js";
 import { DomainError } from "../services/errors.js";
 import { fieldComplexity } from "./complexity.js";
+import { decodeGlobalId } from "./ids.js";
 
 /** A permission as root fields name it: `<action>:<resource>` (services/access.ts decides). */
 export type Permission = `${Action}:${ResourceType}`;
@@ -61,6 +62,7 @@ export const builder = new SchemaBuilder<{
     // Any entity by global id: admin and viewer (a customer-admin reads through its scoped fields).
     nodeQueryOptions: { authScopes: { can: "read:provider" } },
     nodesQueryOptions: { authScopes: { can: "read:provider" } },
+    decodeGlobalID: decodeGlobalId,
   },
 });
 

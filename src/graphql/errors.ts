@@ -2,6 +2,7 @@ import type { GraphQLError } from "graphql";
 import { createGraphQLError, maskError as yogaMaskError } from "graphql-yoga";
 import { ForbiddenError, UnauthenticatedError } from "../services/access.js";
 import { ConflictError, DomainError, NotFoundError, ValidationError, type FieldIssue } from "../services/errors.js";
+import { asDomainError } from "../services/prisma-errors.js";
 import { builder } from "./builder.js";
 
 export const ErrorInterface = builder.interfaceRef<DomainError>("Error").implement({
@@ -74,8 +75,8 @@ export { ForbiddenError, UnauthenticatedError };
  */
 export function maskError(error: unknown, message: string): Error {
   const wrapped = error as Partial<GraphQLError> | undefined;
-  const original = wrapped?.originalError ?? error;
-  if (original instanceof DomainError) {
+  const original = asDomainError(wrapped?.originalError ?? error); // DomainErrors, and Prisma races as DomainErrors
+  if (original) {
     return createGraphQLError(original.message, { nodes: wrapped?.nodes, path: wrapped?.path, extensions: { code: original.code } });
   }
   return yogaMaskError(error, message || "Unexpected error.", false);

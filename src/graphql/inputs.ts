@@ -5,6 +5,8 @@
  * config's weight, a key's content-logging decision, a customer's email, one rate-limit window, a model config's provider (null = every provider), and the
  * provider-key / MCP-client settings that null removes.
  */
+import { likeLiteral } from "../services/text.js";
+
 const NULL_MEANS_CLEAR = new Set([
   "teamId",
   "customerId",
@@ -40,4 +42,4 @@ export const patchInput = <T>(value: T): T => withoutNulls(value, true);
 
 /** `where` for an optional case-insensitive name search. */
 export const nameSearch = (search: string | null | undefined) =>
-  search ? { name: { contains: search, mode: "insensitive" as const } } : {};
+  search ? { name: { contains: likeLiteral(search), mode: "insensitive" as const } } : {};

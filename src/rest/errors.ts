@@ -1,6 +1,7 @@
 /** DomainError → HTTP status and Bifrost's error envelope (Part 1 §2). One table, used by every route. */
 import { TooManyAttemptsError } from "../services/access.js";
 import { AccessDeniedError, ConflictError, DomainError, RequestIdConflictError } from "../services/errors.js";
+import { asDomainError } from "../services/prisma-errors.js";
 
 export function errorBody(status: number, message: string) {
   return { is_bifrost_error: false, status_code: status, error: { message }, extra_fields: {} };
@@ -26,7 +27,8 @@ export function decisionResponse(err: AccessDeniedError): Response {
 }
 
 /** Maps a thrown error to a response; unknown errors are a generic 500 (never raw DB text). */
-export function toErrorResponse(err: unknown, onUnexpected: (err: unknown) => void): Response {
+export function toErrorResponse(thrown: unknown, onUnexpected: (err: unknown) => void): Response {
+  const err = asDomainError(thrown) ?? thrown; // a Prisma race (row deleted meanwhile, unique clash) is not a fault
   if (err instanceof AccessDeniedError) return decisionResponse(err);
   if (err instanceof RequestIdConflictError) return Response.json({ type: "request_id_conflict", ...errorBody(409, err.message) }, { status: 409 });
   if (err instanceof TooManyAttemptsError) return errorResponse(429, err.message, { "retry-after": String(err.retryAfterSeconds) });

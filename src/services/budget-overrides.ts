@@ -12,18 +12,16 @@ import type { RequestContext } from "../context.js";
 import type { Budget, Prisma } from "../generated/prisma/client.js";
 import { audited } from "./audit.js";
 import { NotFoundError } from "./errors.js";
-import { fail, isUuid, parseInput } from "./validation.js";
+import { fail, isUuid, money, parseInput } from "./validation.js";
 
 /** numeric(20,10) holds values below 1e10; Budget.overrideCyclesRemaining is an int4. */
-const MAX_AMOUNT = 1e10;
 const MAX_CYCLES = 2_147_483_647;
 
 export const budgetOverrideSchema = z
-  .strictObject({ amount: z.number().finite().optional(), mode: z.string().optional(), cycles: z.number().optional() })
+  .strictObject({ amount: money.optional(), mode: z.string().optional(), cycles: z.number().optional() })
   .superRefine((v, ctx) => {
     if (v.amount === undefined) return fail(ctx, ["amount"], "amount is required");
     if (v.amount <= 0) return fail(ctx, ["amount"], `override amount must be greater than 0: ${v.amount}`);
-    if (v.amount >= MAX_AMOUNT) return fail(ctx, ["amount"], `override amount is too large: ${v.amount}`);
     if (v.mode === undefined) return fail(ctx, ["mode"], "mode is required");
     if (v.mode !== "cycles" && v.mode !== "forever") return fail(ctx, ["mode"], `invalid override mode '${v.mode}': must be 'cycles' or 'forever'`);
     if (v.mode === "forever" && v.cycles !== undefined) return fail(ctx, ["cycles"], "cycles is only allowed when mode is 'cycles'");

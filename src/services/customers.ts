@@ -26,6 +26,8 @@ import {
   rateLimitShape,
   updateFailure,
 } from "./validation.js";
+import { likeLiteral, text } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 /** Optional contact address: null or "" clears it on update. */
 const email = z
@@ -39,7 +41,7 @@ const email = z
 
 export const createCustomerSchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     email,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
@@ -83,7 +85,7 @@ export interface CustomerListQuery {
 export async function listCustomers(ctx: RequestContext, q: CustomerListQuery): Promise<Paged<CustomerRow>> {
   authorizeCtx(ctx, "read", { type: "customer" });
   const page = parsePage(q, Boolean(q.search));
-  const where = { ...scopeWhere.customer(ctx), ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}) };
+  const where = { ...scopeWhere.customer(ctx), ...(q.search ? { name: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {}) };
   return listPageByIds(page, "Customer", customerInclude, {
     ids: (args) => db.customer.findMany({ where, select: { id: true }, ...args }),
     rows: (ids) => db.customer.findMany({ where: { id: { in: ids } }, include: customerInclude }),
@@ -93,7 +95,7 @@ export async function listCustomers(ctx: RequestContext, q: CustomerListQuery): 
 
 export const updateCustomerSchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     email,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
@@ -116,7 +118,7 @@ export async function updateCustomer(ctx: RequestContext, id: string, input: unk
   const v = parseInput(updateCustomerSchema, input);
   const now = ctx.now();
   await audited(ctx, { action: "update", entity: "Customer", id }, async (tx) => {
-      const current = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
+      const current = isUuid(id) && (await lockRow(tx, "Customer", id)) ? await tx.customer.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Customer");
       const data: Prisma.CustomerUpdateInput = {};
       if (v.name !== undefined) {

@@ -21,9 +21,9 @@ import { AccessDeniedError, RequestIdConflictError, UnavailableError, Validation
 import { estimateFor } from "./estimates.js";
 import { estimateCost } from "./pricing.js";
 import { enforcementOptions, maybeSweep } from "./reservations.js";
-import { fail, parseInput } from "./validation.js";
+import { fail, parseInput, TEN_DECIMALS, tenDecimals } from "./validation.js";
 
-const usd = z.number().finite().min(0).max(1e9);
+const usd = z.number().finite().min(0).max(1e9).refine(tenDecimals, TEN_DECIMALS);
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const checkSchema = z

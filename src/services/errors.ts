@@ -2,13 +2,17 @@
  * Domain errors: stable `code`, a human message, optional details. No HTTP or GraphQL here;
  * src/rest/errors.ts and src/graphql/errors.ts each map them once.
  */
+/** Longest message a DomainError carries: messages quote input, and at most ~100 characters of it (issue #9). */
+const MAX_MESSAGE = 240;
+const bounded = (message: string) => (message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}…`);
+
 export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(bounded(message));
     this.name = new.target.name;
   }
 }
@@ -21,11 +25,11 @@ export interface FieldIssue {
 
 /** Bad input. `message` is the first issue's message (the Bifrost text); `issues` lists all of them. */
 export class ValidationError extends DomainError {
-  constructor(
-    message: string,
-    readonly issues: FieldIssue[] = [{ path: [], message }],
-  ) {
-    super("VALIDATION", message, { issues });
+  readonly issues: FieldIssue[];
+  constructor(message: string, issues: FieldIssue[] = [{ path: [], message }]) {
+    const boundedIssues = issues.map((i) => ({ ...i, message: bounded(i.message) }));
+    super("VALIDATION", message, { issues: boundedIssues });
+    this.issues = boundedIssues;
   }
 }
 
@@ -42,7 +46,8 @@ export type EntityName =
   | "Pricing override"
   | "Model price"
   | "Management key"
-  | "Audit event";
+  | "Audit event"
+  | "Node";
 
 /** The addressed entity (by id in a path or argument) does not exist. */
 export class NotFoundError extends DomainError {

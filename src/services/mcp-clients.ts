@@ -17,6 +17,8 @@ import { rethrowUniqueName } from "./prisma-errors.js";
 import { sealSecret } from "./encryption.js";
 import { checkSecret, resolveSecret, secretInput, type SecretInput } from "./secrets.js";
 import { checkAllowList, fail, parseInput } from "./validation.js";
+import { likeLiteral, safeArg } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const mcpClientInclude = {
   configs: { include: { virtualKey: { select: { id: true, name: true } } }, orderBy: { id: "asc" as const } },
@@ -117,6 +119,7 @@ function resolveHeaders(given: Record<string, SecretInput>, stored: Record<strin
 }
 
 async function findClient(tx: Tx, name: string): Promise<McpClientRow> {
+  safeArg(name, "MCP client name");
   const row = await tx.mcpClient.findUnique({ where: { name }, include: mcpClientInclude });
   if (!row) throw new NotFoundError("MCP client");
   return row;
@@ -154,7 +157,7 @@ export interface McpClientListQuery {
 /** Lists clients (created_at, id order) with the VK configs that use them; `search` matches the name. */
 export async function listMcpClients(_ctx: RequestContext, q: McpClientListQuery): Promise<Paged<McpClientRow>> {
   const page = parsePage(q, Boolean(q.search));
-  const where = q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {};
+  const where = q.search ? { name: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {};
   return listPage(page, (args) => db.mcpClient.findMany({ where, include: mcpClientInclude, ...args }), () => db.mcpClient.count({ where }));
 }
 
@@ -172,6 +175,7 @@ function sameStdio(a: z.output<typeof stdioShape>, b: unknown): boolean {
 export async function updateMcpClient(ctx: RequestContext, name: string, input: unknown): Promise<McpClientRow> {
   const v = parseInput(updateMcpClientSchema, input);
   return audited(ctx, { action: "update", entity: "McpClient", id: name, idOf: (c: McpClientRow) => c.name }, async (tx) => {
+      if (!(await lockRow(tx, "McpClient", safeArg(name, "MCP client name")))) throw new NotFoundError("MCP client");
       const current = await findClient(tx, name);
       const immutable = (field: string) => new ValidationError(`${field} cannot be changed for an existing MCP client`);
       if (v.connectionType !== undefined && v.connectionType !== current.connectionType) throw immutable("connection_type");
@@ -188,6 +192,7 @@ export async function updateMcpClient(ctx: RequestContext, name: string, input: 
 
 /** Deletes a client; the VK MCP configs that used it are deleted with it (FK cascade). */
 export async function deleteMcpClient(ctx: RequestContext, name: string): Promise<void> {
+  safeArg(name, "MCP client name");
   await audited(ctx, { action: "delete", entity: "McpClient", id: name }, async (tx) => {
     const { count } = await tx.mcpClient.deleteMany({ where: { name } });
     if (count === 0) throw new NotFoundError("MCP client");

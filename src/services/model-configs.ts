@@ -27,6 +27,8 @@ import {
   rateLimitShape,
   updateFailure,
 } from "./validation.js";
+import { likeLiteral, MAX_PROVIDER, text } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const modelConfigInclude = {
   budgets: { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] },
@@ -38,8 +40,7 @@ export type ModelConfigRow = Prisma.ModelConfigGetPayload<{ include: typeof mode
 const MODEL_CONFIG_LOCK = 0x4d43;
 
 /** `provider`: absent keeps, null or "" means every provider (global), a name must look like one. */
-const providerRef = z
-  .string()
+const providerRef = text(MAX_PROVIDER)
   .nullable()
   .optional()
   .transform((v) => (v === undefined ? undefined : v === null || v.trim() === "" ? null : v.trim()));
@@ -59,7 +60,7 @@ const limitFields = {
 };
 
 export const createModelConfigSchema = z
-  .strictObject({ modelName: z.string().optional(), provider: providerRef, ...limitFields })
+  .strictObject({ modelName: text().optional(), provider: providerRef, ...limitFields })
   .superRefine((v, ctx) => {
     checkNames(ctx, v, true);
     if (v.budget) checkNewBudget(ctx, ["budget"], v.budget);
@@ -68,7 +69,7 @@ export const createModelConfigSchema = z
   });
 
 export const updateModelConfigSchema = z
-  .strictObject({ modelName: z.string().optional(), provider: providerRef, ...limitFields, resetBudgetUsage: z.boolean().optional() })
+  .strictObject({ modelName: text().optional(), provider: providerRef, ...limitFields, resetBudgetUsage: z.boolean().optional() })
   .superRefine((v, ctx) => {
     checkNames(ctx, v, false);
     if (v.budget && v.budgets) fail(ctx, ["budgets"], BUDGET_AND_BUDGETS);
@@ -126,7 +127,7 @@ export interface ModelConfigListQuery {
 /** Lists configs (created_at, id order); `search` is a case-insensitive substring of the model name. */
 export async function listModelConfigs(_ctx: RequestContext, q: ModelConfigListQuery): Promise<Paged<ModelConfigRow>> {
   const page = parsePage(q, Boolean(q.search));
-  const where = q.search ? { modelName: { contains: q.search, mode: "insensitive" as const } } : {};
+  const where = q.search ? { modelName: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {};
   return listPage(page, (args) => db.modelConfig.findMany({ where, include: modelConfigInclude, ...args }), () => db.modelConfig.count({ where }));
 }
 
@@ -139,7 +140,7 @@ export async function updateModelConfig(ctx: RequestContext, id: string, input: 
   const v = parseInput(updateModelConfigSchema, input);
   const now = ctx.now();
   await audited(ctx, { action: "update", entity: "ModelConfig", id }, async (tx) => {
-      const current = isUuid(id) ? await tx.modelConfig.findUnique({ where: { id } }) : null;
+      const current = isUuid(id) && (await lockRow(tx, "ModelConfig", id)) ? await tx.modelConfig.findUnique({ where: { id } }) : null;
       if (!current) throw new NotFoundError("Model config");
       const modelName = v.modelName?.trim() ?? current.modelName;
       const provider = v.provider === undefined ? current.provider : v.provider;

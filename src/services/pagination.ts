@@ -20,12 +20,18 @@ export interface Paged<T> {
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_LIMIT = 100;
+/** Largest `limit`/`offset` accepted (PostgreSQL's OFFSET is a bigint; 2^63 and beyond failed in SQL). */
+export const MAX_PAGE_NUMBER = 2_147_483_647;
 
 function parseNumber(name: "limit" | "offset", raw: string | undefined): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (!/^-?\d+$/.test(raw.trim())) throw new ValidationError(`Invalid ${name} parameter: must be a number`, [{ path: [name], message: `Invalid ${name} parameter: must be a number` }]);
   const n = Number(raw.trim());
   if (n < 0) throw new ValidationError(`Invalid ${name} parameter: must be non-negative`, [{ path: [name], message: `Invalid ${name} parameter: must be non-negative` }]);
+  if (n > MAX_PAGE_NUMBER) {
+    const message = `Invalid ${name} parameter: must be at most ${MAX_PAGE_NUMBER}`;
+    throw new ValidationError(message, [{ path: [name], message }]);
+  }
   return n;
 }
 

@@ -11,6 +11,8 @@ import { audited } from "./audit.js";
 import { NotFoundError } from "./errors.js";
 import { updateLimits } from "./limit-updates.js";
 import { BUDGET_AND_BUDGETS, budgetCreateShape, fail, parseInput, rateLimitShape, updateFailure } from "./validation.js";
+import { safeArg } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const providerGovernanceInclude = {
   budgets: { orderBy: [{ createdAt: "asc" as const }, { id: "asc" as const }] },
@@ -44,10 +46,11 @@ export async function listProviderGovernance(_ctx: RequestContext): Promise<Prov
  * given → removed). 404 first; later client mistakes are 400 `Failed to update provider governance: …`.
  */
 export async function updateProviderGovernance(ctx: RequestContext, name: string, input: unknown): Promise<ProviderGovernanceRow> {
+  safeArg(name, "provider name");
   const v = parseInput(updateProviderGovernanceSchema, input);
   const now = ctx.now();
   return audited(ctx, { action: "update", entity: "ProviderGovernance", id: name }, async (tx) => {
-      if (!(await tx.provider.findUnique({ where: { name }, select: { name: true } }))) throw new NotFoundError("Provider");
+      if (!(await lockRow(tx, "Provider", name))) throw new NotFoundError("Provider");
       await updateLimits(tx, { owner: { providerName: name }, label: "provider", aligned: false }, v, { rateLimitMode: "replace", now });
       return tx.provider.findUniqueOrThrow({ where: { name }, include: providerGovernanceInclude });
     }).catch(updateFailure("Failed to update provider governance: "));
@@ -55,8 +58,9 @@ export async function updateProviderGovernance(ctx: RequestContext, name: string
 
 /** Removes every budget and the rate limit of a provider (the provider itself stays); 404 when unknown. */
 export async function deleteProviderGovernance(ctx: RequestContext, name: string): Promise<void> {
+  safeArg(name, "provider name");
   await audited(ctx, { action: "delete", entity: "ProviderGovernance", id: name }, async (tx) => {
-    if (!(await tx.provider.findUnique({ where: { name }, select: { name: true } }))) throw new NotFoundError("Provider");
+    if (!(await lockRow(tx, "Provider", name))) throw new NotFoundError("Provider");
     await tx.budget.deleteMany({ where: { providerName: name } });
     await tx.rateLimit.deleteMany({ where: { providerName: name } });
   });

@@ -14,6 +14,8 @@ import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { sealSecret } from "./encryption.js";
 import { checkSecret, resolveSecret, secretInput, type SecretInput } from "./secrets.js";
 import { checkAllowList, fail, isUuid, parseInput } from "./validation.js";
+import { safeArg, text } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const DUPLICATE_KEY_NAME = "API key names must be unique within a provider. Choose a different name";
 export const KEY_VALUE_REQUIRED = "Key value must not be empty";
@@ -66,7 +68,7 @@ const REQUIRED_FIELDS: Record<ConfigKind, readonly string[]> = {
 export type KeySettings = Partial<Record<ConfigKind, Record<string, unknown>>>;
 
 const keyShape = z.strictObject({
-  name: z.string().optional(),
+  name: text().optional(),
   value: secretInput.optional(),
   models: z.array(z.string()).optional(),
   weight: z.number().finite().optional(),
@@ -141,12 +143,15 @@ function rethrowDuplicateKey(err: unknown): never {
 }
 
 async function assertProvider(tx: Tx, provider: string): Promise<void> {
+  safeArg(provider, "provider name");
   if (!(await tx.provider.findUnique({ where: { name: provider }, select: { name: true } }))) throw new NotFoundError("Provider");
 }
 
-async function findKey(tx: Tx, provider: string, keyId: string): Promise<ProviderKey> {
+/** The provider's key (404s: provider, then key); `lock` locks it for the transaction's write (row-locks.ts). */
+async function findKey(tx: Tx, provider: string, keyId: string, lock = false): Promise<ProviderKey> {
   await assertProvider(tx, provider);
-  const key = isUuid(keyId) ? await tx.providerKey.findFirst({ where: { provider, keyId } }) : null;
+  const exists = isUuid(keyId) && (!lock || (await lockRow(tx, "ProviderKey", keyId, provider)));
+  const key = exists ? await tx.providerKey.findFirst({ where: { provider, keyId } }) : null;
   if (!key) throw new NotFoundError("Provider key");
   return key;
 }
@@ -191,7 +196,7 @@ export async function getProviderKey(_ctx: RequestContext, provider: string, key
 export async function updateProviderKey(ctx: RequestContext, provider: string, keyId: string, input: unknown): Promise<ProviderKey> {
   const v = parseInput(updateKeySchema, input);
   return audited(ctx, { action: "update", entity: "ProviderKey", id: keyId }, async (tx) => {
-      const key = await findKey(tx, provider, keyId);
+      const key = await findKey(tx, provider, keyId, true);
       const settings = mergeSettings(v, key.settings as KeySettings | null);
       return tx.providerKey.update({
         where: { id: key.id },
@@ -211,7 +216,7 @@ export async function updateProviderKey(ctx: RequestContext, provider: string, k
 /** Deletes a key; VK provider configs that listed it lose it (join rows cascade). Returns the deleted row. */
 export async function deleteProviderKey(ctx: RequestContext, provider: string, keyId: string): Promise<ProviderKey> {
   return audited(ctx, { action: "delete", entity: "ProviderKey", id: keyId }, async (tx) => {
-    const key = await findKey(tx, provider, keyId);
+    const key = await findKey(tx, provider, keyId, true);
     await tx.providerKey.delete({ where: { id: key.id } });
     return key;
   });

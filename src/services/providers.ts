@@ -11,6 +11,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import { audited } from "./audit.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 import { fail, parseInput } from "./validation.js";
+import { MAX_PROVIDER, safeArg, text } from "./text.js";
 
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_.-]{0,49}$/i;
 
@@ -19,7 +20,7 @@ export const providerInclude = {
 } as const satisfies Prisma.ProviderInclude;
 export type ProviderRow = Prisma.ProviderGetPayload<{ include: typeof providerInclude }>;
 
-export const createProviderSchema = z.strictObject({ provider: z.string().optional() }).superRefine((v, ctx) => {
+export const createProviderSchema = z.strictObject({ provider: text(MAX_PROVIDER).optional() }).superRefine((v, ctx) => {
   if (!v.provider?.trim()) return fail(ctx, ["provider"], "Missing provider");
   if (!PROVIDER_NAME.test(v.provider)) fail(ctx, ["provider"], `invalid provider name: ${v.provider}`);
 });
@@ -40,6 +41,7 @@ export async function createProvider(ctx: RequestContext, input: unknown): Promi
 
 /** One provider with its keys (oldest first); 404 `Provider not found`. */
 export async function getProvider(_ctx: RequestContext, name: string): Promise<ProviderRow> {
+  safeArg(name, "provider name");
   const row = await db.provider.findUnique({ where: { name }, include: providerInclude });
   if (!row) throw new NotFoundError("Provider");
   return row;
@@ -52,6 +54,7 @@ export async function listProviders(_ctx: RequestContext): Promise<ProviderRow[]
 
 /** Deletes a provider and, by cascade, its keys, their VK bindings and its governance rows. */
 export async function deleteProvider(ctx: RequestContext, name: string): Promise<void> {
+  safeArg(name, "provider name");
   await audited(ctx, { action: "delete", entity: "Provider", id: name }, async (tx) => {
     const { count } = await tx.provider.deleteMany({ where: { name } });
     if (count === 0) throw new NotFoundError("Provider");

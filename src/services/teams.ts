@@ -27,10 +27,12 @@ import {
   rateLimitShape,
   updateFailure,
 } from "./validation.js";
+import { likeLiteral, text } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const createTeamSchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     customerId: ownerRef,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
@@ -88,7 +90,7 @@ export async function listTeams(ctx: RequestContext, q: TeamListQuery): Promise<
   const where = {
     ...scopeWhere.team(ctx),
     ...(q.customerId ? { AND: [{ customerId: q.customerId }] } : {}),
-    ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
+    ...(q.search ? { name: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {}),
   };
   return listPageByIds(page, "Team", teamInclude, {
     ids: (args) => db.team.findMany({ where, select: { id: true }, ...args }),
@@ -99,7 +101,7 @@ export async function listTeams(ctx: RequestContext, q: TeamListQuery): Promise<
 
 export const updateTeamSchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     customerId: ownerRef,
     budget: budgetCreateShape.optional(),
     budgets: z.array(budgetCreateShape).optional(),
@@ -123,7 +125,7 @@ export async function updateTeam(ctx: RequestContext, id: string, input: unknown
   const v = parseInput(updateTeamSchema, input);
   const now = ctx.now();
   await audited(ctx, { action: "update", entity: "Team", id }, async (tx) => {
-      const current = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
+      const current = isUuid(id) && (await lockRow(tx, "Team", id)) ? await tx.team.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Team");
       const data: Prisma.TeamUncheckedUpdateInput = {};
       if (v.name !== undefined) {

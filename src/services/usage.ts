@@ -20,7 +20,7 @@ import { learnFrom } from "./estimates.js";
 import { priceTokens, type PricedCost } from "./pricing.js";
 import { maybeSweep } from "./reservations.js";
 import { runRecord, type RecordChain } from "./usage-sql.js";
-import { fail, parseInput } from "./validation.js";
+import { fail, parseInput, TEN_DECIMALS, tenDecimals } from "./validation.js";
 
 export const usageSchema = z
   .strictObject({
@@ -28,7 +28,7 @@ export const usageSchema = z
     provider: z.string().max(50).optional(),
     model: z.string().max(255).optional(),
     tokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    cost: z.number().finite().min(0).max(1e9).optional(),
+    cost: z.number().finite().min(0).max(1e9).refine(tenDecimals, TEN_DECIMALS).optional(),
     success: z.boolean().optional(),
     // Upstream's usage fields: a record with tokens and no cost is priced (src/services/pricing.ts).
     promptTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),

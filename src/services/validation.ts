@@ -9,6 +9,7 @@ import { validateResetDuration } from "../lib/duration.js";
 import { patternProblem } from "../lib/model-patterns.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, ValidationError, type FieldIssue } from "./errors.js";
+import { FIELD_CHECK, findUnsafe, text } from "./text.js";
 
 export const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const fieldPath = (path: PropertyKey[]) =>
@@ -19,7 +20,11 @@ function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => ({ path: [...path, k], message: `Unknown field: ${fieldPath([...path, k])}` }));
   }
-  if (issue.code === "custom") return [{ path, message: issue.message }];
+  if (issue.code === "custom") {
+    // Bifrost's texts are whole messages; a field-level check (FIELD_CHECK) names its field like zod's own issues
+    const message = issue.params?.[FIELD_CHECK] ? `Invalid value for ${fieldPath(path)}: ${issue.message}` : issue.message;
+    return [{ path, message }];
+  }
   if (issue.code === "invalid_type") {
     const expected = issue.expected === "int" ? "an integer" : `a ${issue.expected}`;
     return [{ path, message: `Invalid value for ${fieldPath(path)}: expected ${expected}` }];
@@ -27,10 +32,18 @@ function describeIssue(issue: z.core.$ZodIssue): FieldIssue[] {
   return [{ path, message: `Invalid value for ${fieldPath(path)}: ${issue.message}` }];
 }
 
-/** Parses `input` with `schema`; throws ValidationError whose message is the first issue. */
+/**
+ * Parses `input` with `schema`; throws ValidationError whose message is the first issue. Before the schema, every
+ * string at any depth (values and keys) must be storable text of bounded length (src/services/text.ts).
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new ValidationError("Invalid JSON: expected an object");
+  }
+  const unsafe = findUnsafe(input);
+  if (unsafe) {
+    const message = `Invalid value for ${fieldPath(unsafe.path) || "body"}: ${unsafe.reason}`;
+    throw new ValidationError(message, [{ path: unsafe.path, message }]);
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -74,14 +87,30 @@ export function fail(ctx: z.core.$RefinementCtx, path: (string | number)[], mess
   ctx.addIssue({ code: "custom", path, message });
 }
 
-const money = z.number().finite();
+/** Decimal places of a number as written in its shortest form (1e-11 → 11, 0.25 → 2). */
+function decimals(n: number): number {
+  const [mantissa, exponent] = String(Math.abs(n)).split("e");
+  const fraction = mantissa!.split(".")[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/** At most 10 decimal places (the scale of the numeric(20,10) money columns). */
+export const tenDecimals = (v: number) => decimals(v) <= 10;
+export const TEN_DECIMALS = { message: "must have at most 10 decimal places", params: { [FIELD_CHECK]: true } };
+
+/** Money fits the numeric(20,10) columns: |v| < 1e10 and at most 10 decimal places. */
+export const money = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) < 1e10, { message: "must be less than 10000000000", params: { [FIELD_CHECK]: true } })
+  .refine(tenDecimals, TEN_DECIMALS);
 const count = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
-/** Durations are validated semantically (Bifrost messages); structurally they are strings. */
-const duration = z.string();
+/** Durations are validated semantically (Bifrost messages); structurally they are strings (varchar(32)). */
+const duration = text(32);
 const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
 export const budgetCreateShape = z.strictObject({
-  id: z.string().optional(),
+  id: text().optional(),
   maxLimit: money.optional(),
   resetDuration: duration.optional(),
   calendarAligned: z.boolean().optional(),
@@ -207,8 +236,7 @@ export function checkModelPatterns(ctx: z.core.$RefinementCtx, path: (string | n
 }
 
 /** Owner reference: `""`/whitespace means none (normalised to null), otherwise must look like a uuid. */
-export const ownerRef = z
-  .string()
+export const ownerRef = text()
   .nullable()
   .optional()
   .transform((v) => (v === undefined ? undefined : v === null || v.trim() === "" ? null : v.trim()));

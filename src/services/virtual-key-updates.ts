@@ -33,10 +33,12 @@ import {
   providerConfigShape,
   type CreatedVirtualKey,
 } from "./virtual-keys.js";
+import { text } from "./text.js";
+import { lockRow } from "./row-locks.js";
 
 export const updateVirtualKeySchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     description: z.string().optional(),
     teamId: ownerRef,
     customerId: ownerRef,
@@ -97,7 +99,7 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
   const v = parseInput(updateVirtualKeySchema, input);
   const now = ctx.now();
   await audited(ctx, { action: "update", entity: "VirtualKey", id }, async (tx) => {
-      const current = isUuid(id) ? await tx.virtualKey.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
+      const current = isUuid(id) && (await lockRow(tx, "VirtualKey", id)) ? await tx.virtualKey.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Virtual key");
       runChecks((c) => checkConfigs(c, v, true));
       await updateKeyRow(tx, id, v);

@@ -30,12 +30,13 @@ import {
   providerConfigBudgetMessages,
   rateLimitShape,
 } from "./validation.js";
+import { likeLiteral, MAX_PROVIDER, text } from "./text.js";
 
 const allowList = z.array(z.string());
 
 export const providerConfigShape = z.strictObject({
   id: z.number().int().optional(),
-  provider: z.string().optional(),
+  provider: text(MAX_PROVIDER).optional(),
   weight: z.number().finite().nullable().optional(),
   allowedModels: allowList.optional(),
   blacklistedModels: allowList.optional(),
@@ -48,7 +49,7 @@ export type ProviderConfigInput = z.output<typeof providerConfigShape>;
 
 export const mcpConfigShape = z.strictObject({
   id: z.number().int().optional(),
-  mcpClientName: z.string().optional(),
+  mcpClientName: text().optional(),
   toolsToExecute: allowList.optional(),
 });
 export type McpConfigInput = z.output<typeof mcpConfigShape>;
@@ -92,7 +93,7 @@ export function checkConfigs(
 
 export const createVirtualKeySchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: text().optional(),
     description: z.string().optional(),
     teamId: ownerRef,
     customerId: ownerRef,
@@ -230,7 +231,7 @@ export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuer
   if ((q.teamId || q.customerId) && owners.length === 0) return toPaged([], 0, page);
   const where = {
     AND: [scopeWhere.virtualKey(ctx), owners.length ? { OR: owners } : {}],
-    ...(q.search ? { name: { contains: q.search, mode: "insensitive" as const } } : {}),
+    ...(q.search ? { name: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {}),
   };
   return listPageByIds(page, "VirtualKey", virtualKeyInclude, {
     ids: (args) => db.virtualKey.findMany({ where, select: { id: true }, ...args }),

@@ -31,14 +31,20 @@ describe("maskError", () => {
 });
 
 describe("through the endpoint", () => {
-  it("hides an internal failure behind \"Unexpected error.\"", async () => {
-    // A well-formed global id whose key is not a UUID: the database rejects the statement.
-    const forged = Buffer.from("Team:not-a-uuid").toString("base64");
-    const res = await executeRaw(`query { node(id: "${forged}") { id } }`);
-    expect(res.errors).toEqual([
-      { message: "Unexpected error.", locations: [{ line: 1, column: 9 }], path: ["node"], extensions: { code: "INTERNAL_SERVER_ERROR" } },
-    ]);
-    expect(JSON.stringify(res)).not.toMatch(/uuid|prisma|syntax|stack/i);
+  it("answers a malformed or forged global id with NOT_FOUND, never an internal error (issue #9)", async () => {
+    // Once an internal failure: a well-formed global id whose key is not a UUID reached the database.
+    for (const id of [Buffer.from("Team:not-a-uuid").toString("base64"), "nope", "%%%", Buffer.from("Nope:00000000-0000-4000-8000-000000000000").toString("base64")]) {
+      const res = await executeRaw(`query($id: ID!) { node(id: $id) { id } }`, { id });
+      expect(res.errors).toMatchObject([{ message: "Node not found: malformed or unknown id", extensions: { code: "NOT_FOUND" } }]);
+      expect(JSON.stringify(res)).not.toMatch(/uuid|prisma|syntax|stack/i);
+    }
+  });
+
+  it("answers null for a malformed id argument, with nested relations selected (no \"Prisma query was unused\")", async () => {
+    for (const id of ["nope", "a\u0000b", Buffer.from("Team:not-a-uuid").toString("base64")]) {
+      const res = await executeRaw(`query($id: String!) { customer(id: $id) { teams { name } } team(id: $id) { virtualKeys { edges { node { name } } } } }`, { id });
+      expect(res).toMatchObject({ data: { customer: null, team: null }, errors: undefined });
+    }
   });
 
   it("reports a malformed or foreign connection cursor as a VALIDATION error", async () => {

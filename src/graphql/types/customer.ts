@@ -4,9 +4,9 @@ import { createCustomer, deleteCustomer, updateCustomer } from "../../services/c
 import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
 import type { CustomerRow } from "../../services/shapes.js";
-import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
-import { entityId } from "../ids.js";
+import { isUuid } from "../../services/validation.js";
+import { entityId, noRow } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
@@ -73,7 +73,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "Customer");
-      return isUuid(id) ? db.customer.findFirst({ ...query, where: { AND: [{ id }, scopeWhere.customer(ctx)] } }) : null;
+      return isUuid(id) ? db.customer.findFirst({ ...query, where: { AND: [{ id }, scopeWhere.customer(ctx)] } }) : noRow(query);
     },
   }),
   customers: t.connection(

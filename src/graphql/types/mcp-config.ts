@@ -1,6 +1,8 @@
 import { db } from "../../db/client.js";
 import { listOrder } from "../../services/pagination.js";
 import { builder } from "../builder.js";
+import { unsafeReason } from "../../services/text.js";
+import { noRow } from "../ids.js";
 
 interface Stdio {
   command: string;
@@ -66,7 +68,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "An MCP client by name.",
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, { name }) => db.mcpClient.findUnique({ ...query, where: { name } }),
+    resolve: (query, _root, { name }) => (unsafeReason(name) ? noRow(query) : db.mcpClient.findUnique({ ...query, where: { name } })),
   }),
   mcpClients: t.prismaField({
     authScopes: { can: "read:mcpClient" },

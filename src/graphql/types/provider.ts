@@ -1,11 +1,12 @@
 import { db } from "../../db/client.js";
 import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
-import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
-import { entityId } from "../ids.js";
+import { isUuid } from "../../services/validation.js";
+import { entityId, noRow } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { Budget, budgetsQuery, budgetsSelection } from "./budget.js";
+import { likeLiteral, unsafeReason } from "../../services/text.js";
 
 export const Provider = builder.prismaObject("Provider", {
   description: "A provider the gateway serves, with its keys and its provider-level (global) governance.",
@@ -54,7 +55,7 @@ builder.queryFields((t) => ({
     type: "Provider",
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, { name }) => db.provider.findUnique({ ...query, where: { name } }),
+    resolve: (query, _root, { name }) => (unsafeReason(name) ? noRow(query) : db.provider.findUnique({ ...query, where: { name } })),
   }),
   providers: t.prismaField({
     authScopes: { can: "read:provider" },
@@ -70,7 +71,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, args) => {
       const id = entityId(args.id, "ModelConfig");
-      return isUuid(id) ? db.modelConfig.findUnique({ ...query, where: { id } }) : null;
+      return isUuid(id) ? db.modelConfig.findUnique({ ...query, where: { id } }) : noRow(query);
     },
   }),
   modelConfigs: t.prismaConnection(
@@ -81,8 +82,8 @@ builder.queryFields((t) => ({
       description: "Model configs, oldest first. `search` matches the model name case-insensitively.",
       args: { search: t.arg.string() },
       resolve: (query, _root, args) =>
-        db.modelConfig.findMany({ ...query, where: args.search ? { modelName: { contains: args.search, mode: "insensitive" } } : {}, orderBy: listOrder }),
-      totalCount: (_c, args) => db.modelConfig.count({ where: args.search ? { modelName: { contains: args.search, mode: "insensitive" } } : {} }),
+        db.modelConfig.findMany({ ...query, where: args.search ? { modelName: { contains: likeLiteral(args.search), mode: "insensitive" } } : {}, orderBy: listOrder }),
+      totalCount: (_c, args) => db.modelConfig.count({ where: args.search ? { modelName: { contains: likeLiteral(args.search), mode: "insensitive" } } : {} }),
     },
     { name: "ModelConfigConnection" },
     { name: "ModelConfigEdge" },

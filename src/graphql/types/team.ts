@@ -4,9 +4,9 @@ import { primaryBudget } from "../../services/limits.js";
 import { listOrder } from "../../services/pagination.js";
 import type { TeamRow } from "../../services/shapes.js";
 import { createTeam, deleteTeam, updateTeam } from "../../services/teams.js";
-import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
-import { entityId, withEntityIds } from "../ids.js";
+import { isUuid } from "../../services/validation.js";
+import { entityId, noRow, withEntityIds } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { mutationErrors } from "../errors.js";
 import { patchInput, withoutNulls } from "../inputs.js";
@@ -67,7 +67,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "Team");
-      return isUuid(id) ? db.team.findFirst({ ...query, where: { id, ...scopeWhere.team(ctx) } }) : null;
+      return isUuid(id) ? db.team.findFirst({ ...query, where: { id, ...scopeWhere.team(ctx) } }) : noRow(query);
     },
   }),
   teams: t.connection(

@@ -2,9 +2,9 @@ import { scopeWhere } from "../../services/access.js";
 import { db } from "../../db/client.js";
 import { hashKey, maskKey } from "../../lib/api-keys.js";
 import { primaryBudget } from "../../services/limits.js";
-import { isUuid } from "../../services/validation.js";
 import { builder } from "../builder.js";
-import { entityId, withEntityIds } from "../ids.js";
+import { isUuid } from "../../services/validation.js";
+import { entityId, noRow, withEntityIds } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import { anyExhausted, spendOf } from "../../services/limit-status.js";
@@ -89,7 +89,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => {
       const id = entityId(args.id, "VirtualKey");
-      return isUuid(id) ? db.virtualKey.findFirst({ ...query, where: { id, ...scopeWhere.virtualKey(ctx) } }) : null;
+      return isUuid(id) ? db.virtualKey.findFirst({ ...query, where: { id, ...scopeWhere.virtualKey(ctx) } }) : noRow(query);
     },
   }),
   virtualKeyByValue: t.prismaField({
