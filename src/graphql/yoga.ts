@@ -11,6 +11,7 @@ import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { registry } from "../metrics.js";
 import { authenticate, type Authentication } from "../services/principals.js";
+import { armorPlugins, boundedParserCache } from "./armor.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
@@ -59,6 +60,26 @@ function queryLimits(maxDepth: number, maxComplexity: number): Plugin {
   };
 }
 
+/**
+ * GET /graphql?variables=…: yoga JSON.parses `variables` and `extensions` from the query string unguarded, so
+ * malformed JSON there was a 500. Answered 400 here, with the text yoga uses for a malformed POST body.
+ */
+const getParamsAreJson: Plugin = {
+  onRequest: ({ request, url, endResponse }) => {
+    if (request.method !== "GET") return;
+    for (const name of ["variables", "extensions"]) {
+      const value = url.searchParams.get(name);
+      if (!value) continue;
+      try {
+        JSON.parse(value);
+      } catch {
+        endResponse(Response.json({ errors: [{ message: `Invalid ${name}: not valid JSON.` }] }, { status: 400 }));
+        return;
+      }
+    }
+  },
+};
+
 /** Allowed operations: a JSON file `{ "<sha256 of the document>": "<document>" }` (codegen writes test/gql/persisted-documents.json). */
 function persistedOperations(file: string, allowArbitraryOperations: boolean): Plugin {
   let store: Record<string, string>;
@@ -94,7 +115,7 @@ const metrics = (): Plugin =>
 
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
-  const plugins: Plugin[] = [metrics()];
+  const plugins: Plugin[] = [metrics(), getParamsAreJson, ...armorPlugins({ introspection: config.GRAPHQL_INTROSPECTION })];
   if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }));
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
@@ -111,8 +132,7 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
     // CORS is decided at the HTTP edge (src/rest/app.ts, CORS_ORIGINS); yoga's default would allow every origin.
     cors: false,
     maskedErrors: { maskError },
-    // The complexity rule depends on the variables, so a validation result must not be reused for the same text.
-    parserAndValidationCache: { validationCache: false },
+    parserAndValidationCache: boundedParserCache(),
     graphiql: config.GRAPHQL_INTROSPECTION ? { defaultQuery: overviewQuery, defaultTabs: exampleTabs, title: "Governance GraphQL" } : false,
     // Bundled GraphiQL assets: the page works offline (yoga's default loads them from a CDN).
     renderGraphiQL,
