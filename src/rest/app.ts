@@ -214,6 +214,11 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   app.use(async (c, next) => {
     if (!isGraphql(c.req.path) && !pathDecodes(rawPath(c))) return errorResponse(400, "Invalid path encoding");
     await next();
+    // A body the route never read (404, 405, DELETE with a body) is read here, before the answer goes out: left
+    // unread, @hono/node-server drains it after the response and closes the keep-alive connection when that
+    // takes over 500 ms (a busy event loop), so the client's next request on it fails. Bounded by bodyLimit.
+    const request = c.req.raw;
+    if (request.body && !request.bodyUsed) await request.arrayBuffer().catch(() => undefined);
   });
 
   app.get("/", (c) => c.json(INDEX));
