@@ -11,6 +11,7 @@ import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
 import { registry } from "../metrics.js";
 import { authenticate, type Authentication } from "../services/principals.js";
+import { asDomainError } from "../services/prisma-errors.js";
 import { armorPlugins, boundedParserCache } from "./armor.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
@@ -23,7 +24,8 @@ function yogaLogger(logger: Logger): YogaLogger {
     (level: "debug" | "info" | "warn" | "error") =>
     (...args: unknown[]) => {
       const [first, ...rest] = args;
-      if (first instanceof Error) logger[level]({ err: first }, "graphql error"); // messages may quote query arguments
+      // A client's mistake (a DomainError, e.g. an invalid cursor) is a debug line, like REST's 4xx; messages may quote arguments
+      if (first instanceof Error) logger[asDomainError((first as { originalError?: unknown }).originalError ?? first) ? "debug" : level]({ err: first }, "graphql error");
       else logger[level](rest.length ? { args: rest } : {}, String(first));
     };
   return { debug: forward("debug"), info: forward("info"), warn: forward("warn"), error: forward("error") };

@@ -9,7 +9,7 @@ import { validateResetDuration } from "../lib/duration.js";
 import { patternProblem } from "../lib/model-patterns.js";
 import { Prisma } from "../generated/prisma/client.js";
 import { ConflictError, DUPLICATE_NAME_MESSAGE, ValidationError, type FieldIssue } from "./errors.js";
-import { FIELD_CHECK, findUnsafe, text } from "./text.js";
+import { FIELD_CHECK, findUnsafe, quote, text } from "./text.js";
 
 export const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const fieldPath = (path: PropertyKey[]) =>
@@ -222,7 +222,7 @@ export function checkAllowList(ctx: z.core.$RefinementCtx, path: (string | numbe
   const seen = new Set<string>();
   for (const v of list) {
     const k = v.toLowerCase();
-    if (seen.has(k)) return fail(ctx, path, `invalid ${what}: duplicate value '${v}' in whitelist`);
+    if (seen.has(k)) return fail(ctx, path, `invalid ${what}: duplicate value '${quote(v)}' in whitelist`);
     seen.add(k);
   }
 }
@@ -231,7 +231,7 @@ export function checkAllowList(ctx: z.core.$RefinementCtx, path: (string | numbe
 export function checkModelPatterns(ctx: z.core.$RefinementCtx, path: (string | number)[], list: string[] | undefined, what: string): void {
   for (const [i, entry] of (list ?? []).entries()) {
     const problem = patternProblem(entry);
-    if (problem) return fail(ctx, [...path, i], `invalid ${what}: regex entry '${entry}' is not allowed: ${problem}`);
+    if (problem) return fail(ctx, [...path, i], `invalid ${what}: regex entry '${quote(entry)}' is not allowed: ${problem}`);
   }
 }
 

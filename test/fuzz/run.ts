@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -49,10 +50,22 @@ async function runEngine(engine: string): Promise<boolean> {
   } else env = { DATA_DIR: dir, DATABASE_URL: "" };
   migrate(env);
   const server = await startServer({ ...env, LOG_LEVEL: "info" });
-  const send: Send = async ({ method, path: p, body, headers }) => {
-    const res = await fetch(server.url + p, { method, headers, ...(body === undefined ? {} : { body }) });
-    return { status: res.status, text: await res.text() };
-  };
+  const stopOnSignal = () => server.child.kill("SIGKILL"); // never leave the server behind when interrupted
+  process.once("SIGINT", stopOnSignal).once("SIGTERM", stopOnSignal);
+  // Keep-alive connections; an idle socket is closed by the client (2 s) before the server's keep-alive timeout
+  // (5 s) can close it under a request (a client-side race, not an answer of the server).
+  const agent = new Agent({ keepAlive: true, maxSockets: Number(values.concurrency), timeout: 2_000 });
+  const send: Send = ({ method, path: p, body, headers }) =>
+    new Promise((resolve, reject) => {
+      const req = request(server.url + p, { method, agent, headers: { ...headers, ...(body === undefined ? {} : { "content-length": Buffer.byteLength(body) }) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString() }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
   try {
     const runId = Date.now().toString(36);
     const known = await seed(send, runId);
@@ -90,6 +103,7 @@ async function runEngine(engine: string): Promise<boolean> {
     for (const l of leaked.slice(0, 10)) console.log(`  WRITTEN BY A REJECTED REQUEST: ${l}`);
     return tally.fiveXx === 0 && tally.problems.length === 0 && leaked.length === 0 && health.status === 200;
   } finally {
+    agent.destroy();
     await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
     if (engine === "postgres") {

@@ -7,6 +7,7 @@ import { db } from "../../src/db/client.js";
 import { patternProblem } from "../../src/lib/model-patterns.js";
 import { rest, unique } from "../helpers/app.js";
 import { executeRaw } from "../helpers/graphql.js";
+import { quote } from "../../src/services/text.js";
 
 const VKS = "/api/governance/virtual-keys";
 const check = (key: string, body: Record<string, unknown>) => rest("POST", "/api/governance/check", body, { "x-bf-vk": key });
@@ -81,7 +82,7 @@ describe("blacklisted_models and regex entries", () => {
     for (const field of ["allowed_models", "blacklisted_models"]) {
       const res = await createKey({ provider_configs: [{ provider: "openai", [field]: [entry] }] });
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toContain(`'${entry}'`);
+      expect(res.body.error.message).toContain(`'${quote(entry)}'`); // at most 100 characters of the entry (issue #9)
       expect(res.body.error.message).toContain(field);
       expect(res.body.error.message).toContain(reason);
     }
@@ -89,7 +90,7 @@ describe("blacklisted_models and regex entries", () => {
     const id = ok.body.virtual_key.id;
     const put = await rest("PUT", `${VKS}/${id}`, { provider_configs: [{ provider: "openai", blacklisted_models: ["fine", entry] }] });
     expect(put.status).toBe(400);
-    expect(put.body.error.message).toContain(`'${entry}'`);
+    expect(put.body.error.message).toContain(`'${quote(entry)}'`);
     expect((await db.providerConfig.findMany({ where: { virtualKeyId: id } })).map((p) => p.blacklistedModels)).toEqual([[]]);
   });
 

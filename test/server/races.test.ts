@@ -113,7 +113,7 @@ describe(`write races on one row, in process (${engine})`, () => {
 
 describe(`write races on one row, real server on keep-alive connections (${engine})`, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gov-races-"));
-  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 10, timeout: 2_000 }); // idle sockets closed before the server does
   let server: ServerProcess;
   const call: Call = (method, p, body) =>
     new Promise((resolve, reject) => {
