@@ -113,11 +113,11 @@ const enforcementFieldLimit: Plugin = {
 export function armorPlugins(options: { introspection: boolean }): Plugin[] {
   const plugins: Plugin[] = [
     maxDocumentSize,
-    maxTokensPlugin({ n: MAX_TOKENS }) as Plugin,
-    maxAliasesPlugin({ n: MAX_ALIASES, allowList: [] }) as Plugin,
-    maxDirectivesPlugin({ n: MAX_DIRECTIVES }) as Plugin,
+    maxTokensPlugin({ n: MAX_TOKENS }),
+    maxAliasesPlugin({ n: MAX_ALIASES, allowList: [] }),
+    maxDirectivesPlugin({ n: MAX_DIRECTIVES }),
     enforcementFieldLimit,
   ];
-  if (!options.introspection) plugins.push(blockFieldSuggestionsPlugin() as Plugin);
+  if (!options.introspection) plugins.push(blockFieldSuggestionsPlugin());
   return plugins;
 }

@@ -68,7 +68,7 @@ const shortText = (tag: string) =>
   );
 
 const money = fc.oneof(
-  fc.constantFrom(1e10, 9_999_999_999.9999999999, 1e300, -1, 0, 0.5, 1.12345678901, 123.00000000001, 5e-11, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 63),
+  fc.constantFrom(1e10, 1e300, -1, 0, 0.5, 1.12345678901, 123.00000000001, 5e-11, Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 63),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 const integer = fc.oneof(
@@ -309,7 +309,7 @@ const ABUSIVE_DOCUMENTS = [
 
 export function graphqlRequest(known: Known, tag: string): fc.Arbitrary<HostileRequest> {
   const operation = fc.constantFrom(...GRAPHQL_OPERATIONS).chain((op) => op.vars(tag, known).map((variables) => ({ label: `graphql ${op.name}`, payload: { query: op.query, variables } })));
-  const abusive = fc.constantFrom(...ABUSIVE_DOCUMENTS).map((query) => ({ label: "graphql document", payload: { query } as Record<string, unknown> }));
+  const abusive = fc.constantFrom(...ABUSIVE_DOCUMENTS).map((query) => ({ label: "graphql document", payload: { query } }));
   const malformed = fc.constantFrom<unknown>(null, [], "x", { query: 1 }, { query: "{__typename}", variables: "x" }, { query: "{__typename}", operationName: {} }, { query: "{__typename}", extensions: { persistedQuery: { sha256Hash: "\u0000" } } });
   return fc
     .oneof({ weight: 16, arbitrary: operation }, { weight: 2, arbitrary: abusive }, { weight: 1, arbitrary: malformed.map((payload) => ({ label: "graphql malformed", payload })) })
