@@ -13,6 +13,7 @@ import type { PricingOverride, Prisma } from "../generated/prisma/client.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { parsePage, toPaged, type Paged } from "./pagination.js";
 import { parseInput } from "./validation.js";
+import { safeArg } from "./text.js";
 
 export const SCOPE_KINDS = ["global", "provider", "provider_key", "virtual_key", "virtual_key_provider", "virtual_key_provider_key"] as const;
 export const MATCH_TYPES = ["exact", "wildcard"] as const;
@@ -135,6 +136,7 @@ export async function createPricingOverride(ctx: RequestContext, input: unknown)
 }
 
 async function load(id: string): Promise<PricingOverride> {
+  safeArg(id, "pricing override id");
   const row = id.length <= 64 ? await db.pricingOverride.findUnique({ where: { id } }) : null;
   if (!row) throw new NotFoundError("Pricing override");
   return row;
@@ -156,6 +158,7 @@ export async function updatePricingOverride(ctx: RequestContext, id: string, inp
 }
 
 export async function deletePricingOverride(ctx: RequestContext, id: string): Promise<void> {
+  safeArg(id, "pricing override id");
   await audited(ctx, { action: "delete", entity: "PricingOverride", id }, async (tx) => {
     const { count } = id.length <= 64 ? await tx.pricingOverride.deleteMany({ where: { id } }) : { count: 0 };
     if (count === 0) throw new NotFoundError("Pricing override");
@@ -173,6 +176,7 @@ export interface PricingOverrideQuery {
 
 export async function listPricingOverrides(_ctx: RequestContext, q: PricingOverrideQuery): Promise<Paged<PricingOverride>> {
   const page = parsePage(q, false);
+  for (const [what, v] of [["scope_kind", q.scopeKind], ["virtual_key_id", q.virtualKeyId], ["provider_id", q.providerId], ["provider_key_id", q.providerKeyId]] as const) safeArg(v, `${what} parameter`);
   const where: Prisma.PricingOverrideWhereInput = {
     ...(q.scopeKind?.trim() ? { scopeKind: q.scopeKind.trim() } : {}),
     ...(q.virtualKeyId?.trim() ? { virtualKeyId: q.virtualKeyId.trim() } : {}),

@@ -15,6 +15,7 @@ import type { ModelPrice, PricingOverride } from "../generated/prisma/client.js"
 import { NotFoundError } from "./errors.js";
 import type { PricePatch } from "./pricing-overrides.js";
 import { fail, parseInput } from "./validation.js";
+import { safeArg } from "./text.js";
 
 export const PRICE_SOURCE = "@pydantic/genai-prices@0.1.8";
 
@@ -183,6 +184,8 @@ export async function setModelPrice(ctx: RequestContext, input: unknown): Promis
 
 /** The price that applies to (provider, model) before overrides; NotFoundError when none is known. */
 export async function getModelPrice(_ctx: RequestContext, provider: string, model: string): Promise<ModelPriceView> {
+  safeArg(provider, "provider parameter");
+  safeArg(model, "model parameter");
   const price = await catalogPrice(provider, model);
   if (!price) throw new NotFoundError("Model price");
   return { provider, model, ...price };
@@ -195,6 +198,8 @@ export async function listModelPrices(_ctx: RequestContext): Promise<ModelPriceV
 
 /** Removes an edit: the default price (if any) applies again. */
 export async function deleteModelPrice(ctx: RequestContext, provider: string, model: string): Promise<void> {
+  safeArg(provider, "provider parameter");
+  safeArg(model, "model parameter");
   await audited(ctx, { action: "delete", entity: "ModelPrice", id: `${provider}/${model}` }, async (tx) => {
     const { count } = await tx.modelPrice.deleteMany({ where: { provider, model } });
     if (count === 0) throw new NotFoundError("Model price");

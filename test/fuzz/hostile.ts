@@ -19,7 +19,7 @@ export function restRoutes(app: Hono<any>): RouteSpec[] {
   const seen = new Set<string>();
   const out: RouteSpec[] = [];
   for (const r of app.routes) {
-    if (!["GET", "POST", "PUT", "DELETE"].includes(r.method) || !r.path.startsWith("/api/")) continue;
+    if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(r.method) || !r.path.startsWith("/api/")) continue;
     const key = `${r.method} ${r.path}`;
     if (!seen.has(key)) seen.add(key), out.push({ method: r.method, path: r.path });
   }
@@ -137,6 +137,17 @@ function body(tag: string, known: Known): fc.Arbitrary<Record<string, unknown>> 
     headers: fc.dictionary(text(tag), text(tag), { maxKeys: 2 }),
     reset_budget_usage: fc.boolean(),
     calendar_aligned: fc.oneof(fc.boolean(), junk(tag)),
+    // pricing (model prices and pricing overrides)
+    input_cost_per_token: money,
+    output_cost_per_token: money,
+    cached_input_cost_per_token: money,
+    cache_read_input_token_cost: money,
+    pattern: text(tag),
+    scope_kind: fc.constantFrom("global", "provider", "virtual_key", tag),
+    match_type: fc.constantFrom("exact", "prefix", "regex", tag),
+    provider_id: fc.oneof(idFrom(known.providers), text(tag)),
+    request_types: fc.array(text(tag), { maxLength: 2 }),
+    patch: fc.dictionary(fc.constantFrom("input_cost_per_token", "output_cost_per_token", tag), money, { maxKeys: 2 }),
   };
   return fc.record(fields, { requiredKeys: [] });
 }
@@ -193,7 +204,7 @@ export function restRequest(routes: RouteSpec[], known: Known, tag: string): fc.
   return fc.constantFrom(...routes).chain((route) => {
     const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const segs = fc.tuple(...names.map((n) => segment(n, known, tag)));
-    const wantsBody = route.method === "POST" || route.method === "PUT";
+    const wantsBody = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
     return fc
       .record({
         segs: names.length ? segs : fc.constant([] as string[]),
