@@ -5,6 +5,7 @@
  * examples, errors are the Bifrost envelope. Routes without an entry are left out (the test fails on them).
  */
 import { z } from "zod";
+import { rolesAllowed } from "../services/access.js";
 import type { Route } from "./http.js";
 import { examples } from "./openapi-examples.js";
 import { operations, type OperationDoc } from "./openapi-operations.js";
@@ -63,15 +64,15 @@ const errorEnvelope: Schema = {
 
 const statusText: Record<number, string> = {
   400: "Invalid input (the message names the field)",
-  401: "Virtual key missing or unknown",
+  401: "Credential missing or invalid: a management credential (Authorization: Bearer sk-gov-… / ADMIN_TOKEN, or Basic) once any is configured; the virtual key on VK-authenticated routes",
   402: "Budget exceeded",
-  403: "Denied: key blocked or inactive, provider or model not allowed",
+  403: "Denied: the credential's role may not do this; a non-loopback caller while no credential is configured; or (enforcement) key blocked or inactive, provider or model not allowed",
   404: "Not found",
   405: "Method not allowed (see the Allow header)",
   409: "Conflict",
   413: "Body larger than MAX_BODY_BYTES",
   415: "Body is not application/json",
-  429: "Rate limit exceeded",
+  429: "Rate limit exceeded, or too many failed authentication attempts from this address (see Retry-After)",
   500: "Internal error (details only in the log, under the request id)",
   503: "Unavailable: retry",
 };
@@ -100,14 +101,19 @@ function successSchema(doc: OperationDoc): Schema {
 function operation(route: Route, doc: OperationDoc): Schema {
   const pathParams = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
   const hasBody = route.method === "POST" || route.method === "PUT" || route.method === "PATCH";
-  const statuses = [400, ...(pathParams.length ? [404] : []), 405, ...(hasBody ? [413, 415] : []), ...(doc.errors ?? []), 500].sort((a, b) => a - b);
+  const management = route.access !== "virtual-key";
+  const auth = management ? [401, 403, 429] : [];
+  const statuses = [...new Set([400, ...(pathParams.length ? [404] : []), 405, ...(hasBody ? [413, 415] : []), ...auth, ...(doc.errors ?? []), 500])].sort((a, b) => a - b);
+  const roles = route.access === "virtual-key" ? [] : rolesAllowed(route.access.action, route.access.resource);
   const example = doc.example ? examples[doc.example] : undefined;
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
     summary: doc.summary,
+    ...(management ? { description: `Roles: ${roles.join(", ")}. Without any credential configured, loopback callers need none.` } : {}),
     tags: [doc.tag],
     ...(pathParams.length || doc.list ? { parameters: [...pathParams, ...(doc.list ? listParams(doc.list === "memory") : [])] } : {}),
     ...(doc.virtualKey ? { security: [{ virtualKey: [] }, { virtualKeyBearer: [] }, {}] } : {}),
+    ...(management ? { security: [{ managementKey: [] }, { adminBasic: [] }, {}], "x-roles": roles } : {}),
     ...(hasBody
       ? {
           requestBody: {
@@ -162,6 +168,12 @@ export function openApiDocument(routes: readonly Route[]): Schema {
         Object.entries(statusText).map(([s, description]) => [`E${s}`, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } } }]),
       ),
       securitySchemes: {
+        managementKey: {
+          type: "http",
+          scheme: "bearer",
+          description: "A management key (sk-gov-…, role admin, viewer, customer-admin or gateway), ADMIN_TOKEN (admin) or GATEWAY_TOKEN (gateway). Optional only while no credential is configured (then loopback callers only).",
+        },
+        adminBasic: { type: "http", scheme: "basic", description: "ADMIN_USERNAME / ADMIN_PASSWORD (admin), for Bifrost-style callers" },
         virtualKey: { type: "apiKey", in: "header", name: "x-bf-vk", description: "The virtual key value (sk-bf-…); x-api-key, x-goog-api-key and api-key are accepted too" },
         virtualKeyBearer: { type: "http", scheme: "bearer", description: "Authorization: Bearer sk-bf-…" },
       },

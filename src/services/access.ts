@@ -8,7 +8,7 @@
  * - gateway: only enforcement (`/check`, `/usage`, `checkAccess`, `recordUsage`).
  * Without any credential configured the loopback caller acts as admin (principal "local").
  */
-import type { AuthProblem, Principal, RequestContext } from "../context.js";
+import { ROLES, type AuthProblem, type Principal, type RequestContext, type Role } from "../context.js";
 
 export { LOCAL_PRINCIPAL, ROLES, type AuthProblem, type Principal, type Role } from "../context.js";
 import { DomainError, NotFoundError, type EntityName } from "./errors.js";
@@ -77,6 +77,11 @@ function allowed(p: Principal, action: Action, type: ResourceType): boolean {
       if (type === "customer") return action === "read" || action === "update";
       return true;
   }
+}
+
+/** The roles that may do `action` on resources of `type` (for documentation: OpenAPI, README). */
+export function rolesAllowed(action: Action, type: ResourceType): Role[] {
+  return ROLES.filter((role) => allowed({ id: "", name: "", role, customerId: null } as Principal, action, type));
 }
 
 const entityOf: Partial<Record<ResourceType, EntityName>> = { customer: "Customer", team: "Team", virtualKey: "Virtual key" };

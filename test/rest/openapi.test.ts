@@ -69,6 +69,26 @@ describe(`OpenAPI document (${engine})`, () => {
     console.log(`[measure] OpenAPI: ${restOps} REST operations for ${restRoutes.length} routes (+ /health, /ready, /metrics)`);
   });
 
+  it("names how to authenticate: management routes take a management credential (roles from services/access.ts), VK routes the virtual key", async () => {
+    const doc = await document();
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["adminBasic", "managementKey", "virtualKey", "virtualKeyBearer"]);
+    for (const r of restRoutes) {
+      const op = doc.paths[docPath(r.path)]![r.method.toLowerCase()];
+      const schemes = (op.security as Record<string, unknown>[]).flatMap((s) => Object.keys(s));
+      if (r.access === "virtual-key") {
+        expect(schemes, `${r.method} ${r.path}`).toContain("virtualKey");
+        continue;
+      }
+      expect(schemes, `${r.method} ${r.path}`).toEqual(["managementKey", "adminBasic"]);
+      expect(Object.keys(op.responses), `${r.method} ${r.path}`).toEqual(expect.arrayContaining(["401", "403", "429"]));
+      expect(op["x-roles"], `${r.method} ${r.path}`).toContain("admin");
+      if (r.access.action !== "read") expect(op["x-roles"], `${r.method} ${r.path}`).not.toContain("viewer");
+    }
+    const create = doc.paths["/api/governance/virtual-keys"]!.post;
+    expect(create["x-roles"]).toEqual(["admin", "customer-admin"]);
+    expect(doc.paths["/api/governance/virtual-keys"]!.get["x-roles"]).toEqual(["admin", "viewer", "customer-admin"]);
+  });
+
   it("every schema compiles and every request example matches its request schema", async () => {
     const doc = await document();
     const ajv = new Ajv2020({ strict: false });
