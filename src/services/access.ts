@@ -81,7 +81,7 @@ function allowed(p: Principal, action: Action, type: ResourceType): boolean {
 
 /** The roles that may do `action` on resources of `type` (for documentation: OpenAPI, README). */
 export function rolesAllowed(action: Action, type: ResourceType): Role[] {
-  return ROLES.filter((role) => allowed({ id: "", name: "", role, customerId: null } as Principal, action, type));
+  return ROLES.filter((role) => allowed({ id: "", name: "", role, customerId: null }, action, type));
 }
 
 const entityOf: Partial<Record<ResourceType, EntityName>> = { customer: "Customer", team: "Team", virtualKey: "Virtual key" };

@@ -119,7 +119,7 @@ export function redact(value: unknown, key?: string): unknown {
   if (key && SECRET_FIELDS.has(key)) return redactSecret(value);
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Date) return value.toISOString();
-  if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toString();
+  if (Prisma.Decimal.isDecimal(value)) return (value).toString();
   if (Array.isArray(value)) return value.map((v) => redact(v));
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>);

@@ -7,7 +7,7 @@
  * The write is one statement whose WHERE re-checks ownership, so it cannot hit a foreign budget.
  */
 import { z } from "zod";
-import { db, type Tx } from "../db/client.js";
+import type { Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Budget, Prisma } from "../generated/prisma/client.js";
 import { audited } from "./audit.js";

@@ -4,7 +4,7 @@
  * The full key value leaves this module only from rotateVirtualKey, exactly once.
  */
 import { z } from "zod";
-import { db, type Tx } from "../db/client.js";
+import type { Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { issueVirtualKey } from "../lib/api-keys.js";

@@ -56,7 +56,7 @@ describe("no credential configured: loopback only (real server on 0.0.0.0)", () 
 
   const get = async (host: string, p: string, headers: Record<string, string> = {}) => {
     const res = await fetch(`http://${host}:${port}${p}`, { headers });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) };
   };
 
   it("answers a loopback client", async () => {
@@ -73,7 +73,7 @@ describe("no credential configured: loopback only (real server on 0.0.0.0)", () 
     expect(check.status).toBe(403);
     expect((await get(NON_LOOPBACK, "/health")).status).toBe(200);
     const gql = await fetch(`http://${NON_LOOPBACK}:${port}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ providers { name } }" }) });
-    expect(((await gql.json()) as any).errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(((await gql.json())).errors[0].extensions.code).toBe("FORBIDDEN");
   });
 
   it("a loopback request that came through a proxy (X-Forwarded-For, Forwarded) is not trusted", async () => {
@@ -93,7 +93,7 @@ describe("bootstrap credentials (in process)", () => {
     const res = await app.fetch(new Request(`http://test${p}`, { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) }), {
       incoming: { socket: { remoteAddress: address } },
     });
-    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+    return { status: res.status, headers: res.headers, body: (await res.json()) };
   };
   const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}` });
 
