@@ -21,6 +21,7 @@ import { authenticate, type Authentication } from "../services/principals.js";
 import type { Logger } from "../logger.js";
 import { observeHttp, registry } from "../metrics.js";
 import { readiness } from "../services/readiness.js";
+import { quote } from "../services/text.js";
 import { adminKeyRoutes } from "./admin-keys.js";
 import { auditRoutes } from "./audit.js";
 import { budgetOverrideRoutes } from "./budget-overrides.js";
@@ -95,6 +96,8 @@ const CORS_HEADERS = ["content-type", "authorization", "x-request-id", "x-graphq
 const isGraphql = (path: string) => path === "/graphql" || path.startsWith("/graphql/");
 const isDocs = (path: string) => path === "/docs" || path.startsWith("/docs/");
 const rawPath = (c: Context) => new URL(c.req.url).pathname;
+/** The raw path for an error message: at most 100 characters (issue #9: messages never echo a whole input). */
+const quotedPath = (c: Context) => quote(rawPath(c));
 
 /** Empty segments are ignored (`//a/b/` routes like `/a/b`), as the Bifrost routes always did. */
 const routingPath = (request: Request) => `/${getPath(request).split("/").filter(Boolean).join("/")}`;
@@ -150,7 +153,7 @@ function registerRoutes(app: Hono<Env>, config: Config, logger: Logger): void {
     const group = byPath.get(path)!;
     for (const route of group) app.on(route.method, path, handler(route, config, logger));
     const allow = group.map((r) => r.method).join(", ");
-    app.all(path, (c) => errorResponse(405, `Method ${c.req.method} not allowed for ${rawPath(c)}`, { allow }));
+    app.all(path, (c) => errorResponse(405, `Method ${c.req.method} not allowed for ${quotedPath(c)}`, { allow }));
   }
 }
 
@@ -246,7 +249,7 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
     app.all("/graphql/*", toYoga);
   }
   registerRoutes(app, config, logger);
-  app.notFound((c) => errorResponse(404, `Route not found: ${c.req.method} ${rawPath(c)}`));
+  app.notFound((c) => errorResponse(404, `Route not found: ${c.req.method} ${quotedPath(c)}`));
   app.onError((err) => {
     logger.error({ err }, "unexpected error");
     return errorResponse(500, "Internal server error");

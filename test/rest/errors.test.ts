@@ -106,6 +106,16 @@ describe("routing", () => {
     expect(res.headers.get("allow")).toBe("GET, POST");
   });
 
+  it("a long unknown path or a wrong method on a long id is quoted to 100 characters, not echoed whole", async () => {
+    const long = "x".repeat(5_000);
+    const notFound = await rest("GET", `/api/governance/${long}`);
+    expect(notFound.status).toBe(404);
+    expect(notFound.body.error.message).toBe(`Route not found: GET ${`/api/governance/${long}`.slice(0, 100)}…`);
+    const wrongMethod = await rest("PATCH", `/api/governance/teams/${long}`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body.error.message.length).toBeLessThan(160);
+  });
+
   it.each(["customers", "teams", "virtual-keys"])("GET missing %s → 404", async (resource) => {
     const label = { customers: "Customer", teams: "Team", "virtual-keys": "Virtual key" }[resource];
     for (const id of ["does-not-exist", "00000000-0000-4000-8000-000000000000"]) {
