@@ -48,8 +48,9 @@ export const createTeamSchema = z
 export type CreateTeamInput = z.input<typeof createTeamSchema>;
 
 /** A referenced customer must exist (400 naming it, Part 1 §2). */
-export async function assertCustomerExists(tx: Tx, id: string, path: string[] = ["customerId"]): Promise<void> {
-  const found = isUuid(id) ? await tx.customer.findUnique({ where: { id }, select: { id: true } }) : null;
+/** The customer exists and the caller may address it (another customer's id reads as absent for a customer-admin). */
+export async function assertCustomerExists(ctx: RequestContext, tx: Tx, id: string, path: string[] = ["customerId"]): Promise<void> {
+  const found = isUuid(id) ? await tx.customer.findFirst({ where: { id, ...scopeWhere.customer(ctx) }, select: { id: true } }) : null;
   if (!found) throw new ValidationError(`Customer not found: ${id}`, [{ path, message: `Customer not found: ${id}` }]);
 }
 
@@ -58,7 +59,7 @@ export async function createTeam(ctx: RequestContext, input: unknown): Promise<T
   const now = ctx.now();
   const customerId = v.customerId ?? customerScope(ctx) ?? null; // a customer-admin's team belongs to its customer
   const id = await audited(ctx, { action: "create", entity: "Team", idOf: (id: string) => id }, async (tx) => {
-      if (customerId) await assertCustomerExists(tx, customerId);
+      if (customerId) await assertCustomerExists(ctx, tx, customerId);
       const t = await tx.team.create({
         data: { name: v.name!.trim(), customerId, calendarAligned: v.calendarAligned ?? false },
       });
@@ -133,7 +134,7 @@ export async function updateTeam(ctx: RequestContext, id: string, input: unknown
         if (await tx.team.findFirst({ where: { name, NOT: { id } }, select: { id: true } })) throw new ConflictError(DUPLICATE_NAME_MESSAGE);
         data.name = name;
       }
-      if (v.customerId) await assertCustomerExists(tx, v.customerId);
+      if (v.customerId) await assertCustomerExists(ctx, tx, v.customerId);
       if (v.customerId !== undefined) data.customerId = v.customerId;
       if (v.calendarAligned !== undefined) data.calendarAligned = v.calendarAligned;
       if (Object.keys(data).length) await tx.team.update({ where: { id }, data });

@@ -64,7 +64,7 @@ export type UpdateVirtualKeyInput = z.input<typeof updateVirtualKeySchema>;
 type UpdateVirtualKey = z.output<typeof updateVirtualKeySchema>;
 
 /** Writes the key's own columns. Ownership is presence-aware (Part 1 §4): absent keeps, null clears, a value switches. */
-async function updateKeyRow(tx: Tx, id: string, v: UpdateVirtualKey): Promise<void> {
+async function updateKeyRow(ctx: RequestContext, tx: Tx, id: string, v: UpdateVirtualKey): Promise<void> {
   const data: Prisma.VirtualKeyUncheckedUpdateInput = {};
   if (v.name !== undefined) {
     const name = v.name.trim();
@@ -77,12 +77,12 @@ async function updateKeyRow(tx: Tx, id: string, v: UpdateVirtualKey): Promise<vo
   if (v.allowAllProviders !== undefined) data.allowAllProviders = v.allowAllProviders;
   if (v.disableContentLogging !== undefined) data.disableContentLogging = v.disableContentLogging;
   if (v.teamId !== undefined) {
-    if (v.teamId) await assertTeamExists(tx, v.teamId);
+    if (v.teamId) await assertTeamExists(ctx, tx, v.teamId);
     data.teamId = v.teamId;
     if (v.teamId) data.customerId = null;
   }
   if (v.customerId !== undefined) {
-    if (v.customerId) await assertCustomerExists(tx, v.customerId);
+    if (v.customerId) await assertCustomerExists(ctx, tx, v.customerId);
     data.customerId = v.customerId;
     if (v.customerId) data.teamId = null;
   }
@@ -102,7 +102,7 @@ export async function updateVirtualKey(ctx: RequestContext, id: string, input: u
       const current = isUuid(id) && (await lockRow(tx, "VirtualKey", id)) ? await tx.virtualKey.findUnique({ where: { id }, select: { calendarAligned: true } }) : null;
       if (!current) throw new NotFoundError("Virtual key");
       runChecks((c) => checkConfigs(c, v, true));
-      await updateKeyRow(tx, id, v);
+      await updateKeyRow(ctx, tx, id, v);
       const aligned = v.calendarAligned ?? current.calendarAligned;
       if (aligned !== current.calendarAligned) {
         await alignLimits(tx, { OR: [{ virtualKeyId: id }, { providerConfig: { virtualKeyId: id } }] }, aligned, now);

@@ -119,8 +119,9 @@ export const createVirtualKeySchema = z
   });
 export type CreateVirtualKeyInput = z.input<typeof createVirtualKeySchema>;
 
-export async function assertTeamExists(tx: Tx, id: string): Promise<void> {
-  const found = isUuid(id) ? await tx.team.findUnique({ where: { id }, select: { id: true } }) : null;
+/** The team exists and the caller may address it (another customer's team reads as absent for a customer-admin). */
+export async function assertTeamExists(ctx: RequestContext, tx: Tx, id: string): Promise<void> {
+  const found = isUuid(id) ? await tx.team.findFirst({ where: { id, ...scopeWhere.team(ctx) }, select: { id: true } }) : null;
   if (!found) throw new ValidationError(`Team not found: ${id}`, [{ path: ["teamId"], message: `Team not found: ${id}` }]);
 }
 
@@ -175,8 +176,8 @@ export async function createVirtualKey(ctx: RequestContext, input: unknown): Pro
   // A customer-admin's key without an owner belongs to its customer.
   const customerId = v.customerId ?? (v.teamId ? undefined : customerScope(ctx));
   const id = await audited(ctx, { action: "create", entity: "VirtualKey", idOf: (id: string) => id }, async (tx) => {
-      if (v.teamId) await assertTeamExists(tx, v.teamId);
-      if (customerId) await assertCustomerExists(tx, customerId);
+      if (v.teamId) await assertTeamExists(ctx, tx, v.teamId);
+      if (customerId) await assertCustomerExists(ctx, tx, customerId);
       const vk = await tx.virtualKey.create({
         data: {
           name: v.name!.trim(),

@@ -7,8 +7,8 @@ import { createLogger } from "../../src/logger.js";
 import { config, unique } from "../helpers/app.js";
 import { asAdmin, type PrincipalName, type World } from "./fixtures.js";
 
-export type Status = 200 | 401 | 403 | 404;
-export type Kind = "globalRead" | "adminOnly" | "ownedList" | "ownedRead" | "ownedWrite" | "enforcement" | "auditRead" | "virtualKey";
+export type Status = 200 | 400 | 401 | 403 | 404;
+export type Kind = "globalRead" | "adminOnly" | "ownedList" | "ownedRead" | "ownedWrite" | "ownedReference" | "enforcement" | "auditRead" | "virtualKey";
 
 const row = (viewer: Status, own: Status, other: Status, gateway: Status, noneStatus: Status = 401): Record<PrincipalName, Status> => ({
   none: noneStatus,
@@ -28,6 +28,9 @@ export const EXPECTED: Record<Kind, Record<PrincipalName, Status>> = {
   ownedList: row(200, 200, 200, 403),
   ownedRead: row(200, 200, 404, 403),
   ownedWrite: row(403, 200, 404, 403),
+  // Creating under a team named in the body: another customer's team answers what an unknown team answers (400
+  // "Team not found"), so its existence cannot be probed (test/access/probing.test.ts).
+  ownedReference: row(403, 200, 400, 403),
   enforcement: row(403, 403, 403, 200),
   auditRead: row(200, 403, 403, 403),
   // Authenticated by the virtual key itself: management credentials play no part (not even a wrong one).
@@ -79,7 +82,7 @@ export const REST: Record<string, RestEntry> = {
   "PUT /api/governance/teams/:id": { kind: "ownedWrite", req: (w) => ({ path: `/api/governance/teams/${w.teamA}`, body: {} }) },
   "DELETE /api/governance/teams/:id": { kind: "ownedWrite", req: async (w) => ({ path: `/api/governance/teams/${await freshTeam(w)}` }) },
   "GET /api/governance/virtual-keys": { kind: "ownedList", req: () => ({ path: "/api/governance/virtual-keys" }) },
-  "POST /api/governance/virtual-keys": { kind: "ownedWrite", req: (w) => ({ path: "/api/governance/virtual-keys", body: { name: unique("acl-new"), team_id: w.teamA } }) },
+  "POST /api/governance/virtual-keys": { kind: "ownedReference", req: (w) => ({ path: "/api/governance/virtual-keys", body: { name: unique("acl-new"), team_id: w.teamA } }) },
   "GET /api/governance/virtual-keys/:id": { kind: "ownedRead", req: (w) => ({ path: `/api/governance/virtual-keys/${w.vkA}` }) },
   "PUT /api/governance/virtual-keys/:id": { kind: "ownedWrite", req: (w) => ({ path: `/api/governance/virtual-keys/${w.vkA}`, body: {} }) },
   "DELETE /api/governance/virtual-keys/:id": { kind: "ownedWrite", req: async (w) => ({ path: `/api/governance/virtual-keys/${await freshVk(w)}` }) },
@@ -187,7 +190,7 @@ export const GRAPHQL: Record<string, GqlEntry> = {
   "Mutation.createTeam": { kind: "ownedWrite", args: (w) => input({ name: unique("acl-g"), customerId: w.customerA }) },
   "Mutation.updateTeam": { kind: "ownedWrite", args: (w) => ({ id: w.teamA, input: {} }) },
   "Mutation.deleteTeam": { kind: "ownedWrite", args: async (w) => ({ id: await freshTeam(w) }) },
-  "Mutation.createVirtualKey": { kind: "ownedWrite", args: (w) => input({ name: unique("acl-g"), teamId: w.teamA }) },
+  "Mutation.createVirtualKey": { kind: "ownedReference", args: (w) => input({ name: unique("acl-g"), teamId: w.teamA }) },
   "Mutation.updateVirtualKey": { kind: "ownedWrite", args: (w) => ({ id: w.vkA, input: {} }) },
   "Mutation.deleteVirtualKey": { kind: "ownedWrite", args: async (w) => ({ id: await freshVk(w) }) },
   "Mutation.rotateVirtualKey": { kind: "ownedWrite", args: async (w) => ({ id: await freshVk(w) }) },
@@ -274,6 +277,7 @@ export const gqlStatus = (body: any): Status => {
   if (code === "UNAUTHENTICATED") return 401;
   if (code === "FORBIDDEN") return 403;
   if (code === "NOT_FOUND" || (body?.data && body.data.result === null && !body.errors)) return 404;
+  if (code === "VALIDATION") return 400;
   return 200;
 };
 
