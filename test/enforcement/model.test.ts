@@ -1,7 +1,7 @@
 /**
  * Model-based property test of enforcement (fast-check commands): random sequences of checks (with and
  * without estimates, retried, replayed, cross-key), records (success, failure with and without usage),
- * reset usage, calendar alignment on/off, limit edits, override set/remove, rotation, deactivation, deletion
+ * reset usage, calendar alignment on/off, limit and window-duration edits, override set/remove, rotation, deactivation, deletion
  * and time advancing across window boundaries run against the services (simulated clock) and a small
  * reference model. After every step: every counter equals the model's (settled usage in the window + pending
  * holds of its generation), every decision is the model's (so no cap is exceeded and no key's decision
@@ -46,6 +46,8 @@ interface KeyState {
   requests: Row;
   max: number;
   override: number;
+  /** The budget's and both rate-limit windows' duration (edited together by the "duration" operation). */
+  duration: string;
 }
 interface Hold {
   owner: Name;
@@ -66,13 +68,13 @@ interface Model {
   clockControl: boolean;
 }
 type Outcome = { type: string; reservation?: { cost: number; tokens: number } | null; recorded?: boolean };
-type AdminOp = "reset" | "align-key" | "unalign-key" | "align-team" | "unalign-team" | "limit" | "override" | "clear-override" | "rotate" | "deactivate" | "activate" | "delete";
+type AdminOp = "reset" | "align-key" | "unalign-key" | "align-team" | "unalign-team" | "limit" | "duration" | "override" | "clear-override" | "rotate" | "deactivate" | "activate" | "delete";
 /** The system under test: the services in process (simulated clock), or real servers over REST. */
 interface Api {
   check(value: string, body: { model: string; requestId: string; estimatedCost?: number | undefined; estimatedTokens?: number | undefined }): Promise<Outcome>;
   record(value: string, body: { model: string; requestId: string; cost: number; tokens: number; success: boolean }): Promise<Outcome>;
   /** Runs an admin operation; `rotate` returns the new value. */
-  admin(op: AdminOp, k: { vkId: string; budgetId: string }, teamId: string, amount: number): Promise<string | undefined>;
+  admin(op: AdminOp, k: { vkId: string; budgetId: string; duration: string }, teamId: string, amount: number): Promise<string | undefined>;
   /** False: the clock cannot be moved (real servers). */
   clockControl: boolean;
 }
@@ -128,7 +130,8 @@ async function assertInvariants(m: Model): Promise<void> {
   for (const r of rows) {
     if (r.kind === "budget") {
       const b = await db.budget.findUniqueOrThrow({ where: { id: r.id } });
-      expect({ row: rowKey(r), used: Number(b.currentUsage), gen: Number(b.generation) }).toEqual({ row: rowKey(r), used: r.used, gen: r.gen });
+      // Money is numeric(20,10) in the database; the model adds floats (a priced 1-token estimate is 6e-7 + ε).
+      expect({ row: rowKey(r), used: Number(b.currentUsage), gen: Number(b.generation) }).toEqual({ row: rowKey(r), used: Number(r.used.toFixed(10)), gen: r.gen });
     } else {
       const l = await db.rateLimit.findUniqueOrThrow({ where: { id: r.id } });
       const [used, gen] = r.kind === "tokens" ? [l.tokenCurrentUsage, l.tokenGeneration] : [l.requestCurrentUsage, l.requestGeneration];
@@ -251,7 +254,7 @@ class Admin implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const k = m.keys[this.key];
     if (this.op === "clear-override" && k.override === 0) return;
-    const value = await r.api.admin(this.op, { vkId: k.vkId, budgetId: k.budget.id }, m.teamId, this.amount);
+    const value = await r.api.admin(this.op, { vkId: k.vkId, budgetId: k.budget.id, duration: k.duration }, m.teamId, this.amount);
     const limit = () => (k.budget.limit = k.max + k.override);
     switch (this.op) {
       case "reset":
@@ -262,6 +265,13 @@ class Admin implements fc.AsyncCommand<Model, Real> {
         k.max = this.amount;
         limit();
         break;
+      case "duration": { // usage and generations stay; the next check or record sees the window under its new length
+        k.duration = durationOf(this.amount);
+        const b = await db.budget.findUniqueOrThrow({ where: { id: k.budget.id } });
+        const l = await db.rateLimit.findUniqueOrThrow({ where: { id: k.tokens.id } });
+        expect([b.resetDuration, l.tokenResetDuration, l.requestResetDuration]).toEqual([k.duration, k.duration, k.duration]);
+        break;
+      }
       case "override":
         k.override = this.amount / 4;
         limit();
@@ -296,13 +306,16 @@ class Advance implements fc.AsyncCommand<Model, Real> {
   toString = () => `advance(${this.minutes} min)`;
 }
 
+/** The window an edit switches to: shorter and longer than the initial hour, so edits can end a window at once. */
+const durationOf = (amount: number) => ["30m", "1h", "2h"][amount % 3]!;
+
 const commands = [
   fc.tuple(name, fc.boolean(), fc.option(fc.nat(), { freq: 3 }), fc.constantFrom("gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o"), fc.option(money), fc.option(fc.integer({ min: 0, max: 400 })))
     .map(([k, old, pick, model, cost, tokens]) => new Check(k, old, pick, model, cost ?? undefined, tokens ?? undefined)),
   fc.tuple(name, fc.boolean(), fc.option(fc.nat(), { freq: 6 }), money, fc.integer({ min: 0, max: 400 }), fc.boolean())
     .map(([k, old, pick, cost, tokens, ok]) => new RecordCmd(k, old, pick, ok ? cost : cost / 2, ok ? tokens : tokens % 3 === 0 ? 0 : tokens, ok)),
   fc.tuple(
-    fc.constantFrom<Admin["op"][]>("reset", "align-key", "unalign-key", "align-team", "unalign-team", "limit", "override", "clear-override", "rotate", "deactivate", "activate", "activate", "delete"),
+    fc.constantFrom<Admin["op"][]>("reset", "align-key", "unalign-key", "align-team", "unalign-team", "limit", "duration", "override", "clear-override", "rotate", "deactivate", "activate", "activate", "delete"),
     name,
     fc.integer({ min: 4, max: 16 }),
   ).map(([op, k, amount]) => new Admin(op, k, amount)),
@@ -328,7 +341,12 @@ function servicesApi(m: () => Model): Api {
         case "reset": await updateVirtualKey(ctx, k.vkId, { resetBudgetUsage: true }); return;
         case "align-key": case "unalign-key": await updateVirtualKey(ctx, k.vkId, { calendarAligned: op === "align-key" }); return;
         case "align-team": case "unalign-team": await updateTeam(ctx, teamId, { calendarAligned: op === "align-team" }); return;
-        case "limit": await updateVirtualKey(ctx, k.vkId, { budget: { maxLimit: amount, resetDuration: "1h" } }); return;
+        case "limit": await updateVirtualKey(ctx, k.vkId, { budget: { maxLimit: amount, resetDuration: k.duration } }); return;
+        case "duration": {
+          const d = durationOf(amount);
+          await updateVirtualKey(ctx, k.vkId, { budgets: [{ id: k.budgetId, resetDuration: d }], rateLimit: { tokenResetDuration: d, requestResetDuration: d } });
+          return;
+        }
         case "override": await setBudgetOverride(ctx, k.vkId, k.budgetId, { amount: amount / 4, mode: "forever" }); return;
         case "clear-override": await clearBudgetOverride(ctx, k.vkId, k.budgetId); return;
         case "rotate": return (await rotateVirtualKey(ctx, k.vkId)).value;
@@ -361,6 +379,7 @@ async function setup(api: (m: () => Model) => Api): Promise<{ model: Model; real
       requests: { kind: "requests", id: rl.id, used: 0, gen: 0, limit: 4 },
       max: 10,
       override: 0,
+      duration: "1h",
     };
   };
   const team = await db.budget.findFirstOrThrow({ where: { teamId: c.teamId } });
@@ -414,7 +433,12 @@ function restApi(bases: string[]): Api {
         case "reset": await ok(call("PUT", vk, { reset_budget_usage: true })); return;
         case "align-key": case "unalign-key": await ok(call("PUT", vk, { calendar_aligned: op === "align-key" })); return;
         case "align-team": case "unalign-team": await ok(call("PUT", `/api/governance/teams/${teamId}`, { calendar_aligned: op === "align-team" })); return;
-        case "limit": await ok(call("PUT", vk, { budget: { max_limit: amount, reset_duration: "1h" } })); return;
+        case "limit": await ok(call("PUT", vk, { budget: { max_limit: amount, reset_duration: k.duration } })); return;
+        case "duration": {
+          const d = durationOf(amount);
+          await ok(call("PUT", vk, { budgets: [{ id: k.budgetId, reset_duration: d }], rate_limit: { token_reset_duration: d, request_reset_duration: d } }));
+          return;
+        }
         case "override": await ok(call("PUT", `${vk}/budgets/${k.budgetId}/override`, { amount: amount / 4, mode: "forever" })); return;
         case "clear-override": await ok(call("DELETE", `${vk}/budgets/${k.budgetId}/override`)); return;
         case "rotate": return (await ok(call("POST", `${vk}/rotate`))).virtual_key.value as string;
