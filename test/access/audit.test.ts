@@ -3,17 +3,18 @@
  * caller (key id and name, never its value), the entity, the changed fields (secrets redacted), the request id
  * and the client address; a failed write records none; the table refuses UPDATE and DELETE except the purge.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../src/db/client.js";
 import { purgeAuditEvents } from "../../src/services/audit.js";
 import { unique } from "../helpers/app.js";
-import { bearer, buildWorld, call, type World } from "./fixtures.js";
+import { bearer, buildWorld, call, type World, revokeAllKeys } from "./fixtures.js";
 import { GRAPHQL, operation, REST } from "./tables.js";
 
 let world: World;
 beforeAll(async () => {
   world = await buildWorld();
 });
+afterAll(revokeAllKeys);
 
 /** Every secret value the fixtures and tables send, plus every credential. */
 const secrets = () => ["sk-acl-provider-secret", "sk-acl-new", "sk-acl-x", "sk-acl-g", "Bearer hidden-header", world.vkAValue, ...Object.values(world.tokens).filter(Boolean)] as string[];

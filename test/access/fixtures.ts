@@ -4,6 +4,7 @@
  */
 import { createContext } from "../../src/context.js";
 import { createManagementKey, revokeManagementKey } from "../../src/services/management-keys.js";
+import { db } from "../../src/db/client.js";
 import { app, unique } from "../helpers/app.js";
 
 export const PRINCIPALS = ["none", "viewer", "customerAdminOwn", "customerAdminOther", "gateway", "admin", "expired", "revoked"] as const;
@@ -59,6 +60,15 @@ export interface World {
   managementKey: string;
   /** The admin key's id (what the audit log names). */
   adminKeyId: string;
+}
+
+/**
+ * Revokes every management key (afterAll of each file that builds a world): on PostgreSQL the project's database
+ * is shared with the server processes other test files start, and one unrevoked key means "credentials
+ * configured" there — every request of theirs would be 401.
+ */
+export async function revokeAllKeys(): Promise<void> {
+  await db.managementKey.updateMany({ where: { revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
 export async function buildWorld(): Promise<World> {

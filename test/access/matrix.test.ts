@@ -5,14 +5,15 @@
  * without an entry fails the test. GraphQL outcomes: 401/403 = UNAUTHENTICATED/FORBIDDEN (top-level or typed),
  * 404 = NOT_FOUND or null, 200 = anything else (the caller got past authorization).
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, buildWorld, call, PRINCIPALS, type World } from "./fixtures.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearer, buildWorld, call, PRINCIPALS, type World, revokeAllKeys } from "./fixtures.js";
 import { EXPECTED, GRAPHQL, gqlStatus, operation, REST, registeredRoutes, rootFields, type Status } from "./tables.js";
 
 let world: World;
 beforeAll(async () => {
   world = await buildWorld();
 });
+afterAll(revokeAllKeys);
 
 describe("authorization matrix: REST", () => {
   const routes = registeredRoutes();

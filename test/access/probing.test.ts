@@ -3,14 +3,15 @@
  * (creating or moving a key, creating a team) answers exactly what a never-existing id answers, and writes nothing.
  */
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unique } from "../helpers/app.js";
-import { bearer, buildWorld, call, type World } from "./fixtures.js";
+import { bearer, buildWorld, call, type World, revokeAllKeys } from "./fixtures.js";
 
 let world: World;
 beforeAll(async () => {
   world = await buildWorld();
 });
+afterAll(revokeAllKeys);
 
 /** The answer with `id` replaced by a placeholder, so two answers about different ids compare. */
 const shape = (r: { status: number; body: unknown }, id: string) => ({ status: r.status, body: JSON.parse(JSON.stringify(r.body).replaceAll(id, "<id>")) });
