@@ -1,8 +1,8 @@
 /**
  * Keyset pagination for the top-level lists (customers, teams, virtualKeys) under any sort, including the
  * computed `SPEND`. One SQL statement returns the page's ids with their sort values, the total count (only when
- * selected) and whether rows exist on the other side of the cursor; the nodes are then loaded by id with the nested
- * selection plugin-prisma derives from the query (one more statement). Cursors are opaque: base64url of
+ * selected), whether rows exist on the other side of the cursor and, given the node's SQL (src/db/json-select.ts
+ * compile(): the nested selection plugin-prisma derives from the query), every node as JSON. Cursors are opaque: base64url of
  * [field, direction, sortValue, id]; a cursor from another sort is rejected.
  * Spend and "over budget" are reset-aware: a budget whose window ended (and was not reset) counts 0.
  */
@@ -38,6 +38,8 @@ export interface ListFilter {
 
 export interface KeysetPage {
   ids: string[];
+  /** Each row's node as the `node` SQL expression built it (empty without `node`). */
+  nodes: unknown[];
   cursors: string[];
   totalCount: number | null;
   hasNextPage: boolean;
@@ -115,10 +117,15 @@ function sortValue(entity: Entity, field: SortField): Prisma.Sql {
 }
 
 const svText = (field: SortField) =>
-  field === "CREATED_AT" ? Prisma.sql`to_char(p.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : Prisma.sql`p.sv::text`;
+  field === "CREATED_AT" ? Prisma.sql`to_char(t0.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : Prisma.sql`t0.sv::text`;
 
-/** One page of ids in (sort value, id) order, with the counts relay needs. */
-/** `withTotal`: count every matching row (only when the query selects totalCount; otherwise totalCount is null). */
+/**
+ * One page of ids in (sort value, id) order, with the counts relay needs.
+ * `withTotal`: count every matching row (only when the query selects totalCount; otherwise totalCount is null).
+ * `node`: an SQL expression over the entity's row aliased `t0` (json-select compile()), built for each row of the
+ * page in the same statement — no second statement loading the page by id (issue #13: at 10k keys that one was a
+ * sequential scan filtering every row by 100 ids).
+ */
 export async function keysetPage(
   entity: Entity,
   args: PageArgs,
@@ -127,6 +134,7 @@ export async function keysetPage(
   dir: Direction,
   now: Date,
   withTotal: boolean,
+  node?: string,
 ): Promise<KeysetPage> {
   if (args.first != null && args.last != null) throw invalid("Use either first or last, not both", "last");
   if (args.after != null && args.before != null) throw invalid("Use either after or before, not both", "before");
@@ -137,7 +145,7 @@ export async function keysetPage(
   const size = pageSize(args);
   const cursorArg = backward ? "before" : "after";
   const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], field, dir, cursorArg) : null;
-  const empty = { ids: [], cursors: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
+  const empty = { ids: [], nodes: [], cursors: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
   if ((filter.teamId && !isUuid(filter.teamId)) || (filter.customerId && !isUuid(filter.customerId))) return empty;
 
   const scanAsc = (dir === "ASC") !== backward;
@@ -153,20 +161,25 @@ export async function keysetPage(
   const after = at ? [Prisma.sql`(${sv}, t.id) ${Prisma.raw(scanAsc ? ">" : "<")} ${at}`] : [];
   const before = at ? [Prisma.sql`(${sv}, t.id) ${Prisma.raw(scanAsc ? "<=" : ">=")} ${at}`] : [];
   const needsWindows = field === "SPEND" || filter.overBudget != null;
+  const order = (alias: string) => Prisma.raw(`${alias}.sv ${scanAsc ? "ASC" : "DESC"}, ${alias}.id ${scanAsc ? "ASC" : "DESC"}`);
+  // With a node, the page carries the whole row (t.*: a CREATED_AT page is an index scan reading ~size heap tuples);
+  // the node is built for the first `size` rows only, the extra one just tells whether there are more.
   const sql = Prisma.sql`
     WITH ${needsWindows ? await windowsCte(now) : Prisma.empty}
-    page AS (SELECT t.id, ${sv} AS sv ${matching(after)} ORDER BY 2 ${scan}, 1 ${scan} LIMIT ${size + 1})
+    page AS (SELECT ${node ? Prisma.sql`t.*` : Prisma.sql`t.id`}, ${sv} AS sv ${matching(after)} ORDER BY sv ${scan}, t.id ${scan} LIMIT ${size + 1})
     SELECT ${withTotal ? Prisma.sql`(SELECT count(*)::int ${matching([])})` : Prisma.sql`NULL::int`} AS total,
            ${at ? Prisma.sql`EXISTS (SELECT 1 ${matching(before)})` : Prisma.sql`FALSE`} AS beyond,
-           COALESCE((SELECT json_agg(json_build_array(p.id, ${svText(field)}) ORDER BY p.sv ${scan}, p.id ${scan}) FROM page p), '[]'::json) AS rows`;
+           EXISTS (SELECT 1 FROM page OFFSET ${size}) AS more,
+           COALESCE((SELECT json_agg(json_build_array(t0.id, ${svText(field)}${node ? Prisma.raw(`, ${node}`) : Prisma.empty}) ORDER BY ${order("t0")})
+             FROM (SELECT * FROM page p ORDER BY ${order("p")} LIMIT ${size}) t0), '[]'::json) AS rows`;
   // Straight through the driver (like enforcement's statements): Prisma's raw-query path costs more CPU than the page.
-  const [result] = await rawSql.query<{ total: number | null; beyond: boolean; rows: unknown }>(sql.text, sql.values);
-  const all = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string][];
-  const more = all.length > size;
-  const rows = all.slice(0, size);
+  const [result] = await rawSql.query<{ total: number | null; beyond: boolean; more: boolean; rows: unknown }>(sql.text, sql.values);
+  const rows = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string, unknown?][];
+  const more = result!.more;
   if (backward) rows.reverse();
   return {
     ids: rows.map((r) => r[0]),
+    nodes: node ? rows.map((r) => r[2]) : [],
     cursors: rows.map(([id, sv]) => encodeCursor(field, dir, sv, id)),
     totalCount: result!.total === null ? null : Number(result!.total),
     hasNextPage: backward ? result!.beyond : more,

@@ -3,7 +3,7 @@ import { customerScope } from "../services/access.js";
 import { queryFromInfo } from "@pothos/plugin-prisma";
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import type { RequestContext } from "../context.js";
-import { findManyByIds } from "../db/json-select.js";
+import { compile } from "../db/json-select.js";
 import { builder } from "./builder.js";
 import { keysetPage, type Direction, type Entity, type ListFilter, type PageArgs, type SortField } from "./keyset.js";
 
@@ -54,14 +54,21 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
   return info.fieldNodes.some((f) => visit(f.selectionSet));
 }
 
+/** The rows with these ids in this order (undefined where a row is gone), loaded by `load`. */
+async function inPageOrder<T extends { id: string }>(ids: string[], load: (ids: string[]) => Promise<T[]>): Promise<(T | undefined)[]> {
+  if (!ids.length) return [];
+  const byId = new Map((await load(ids)).map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id));
+}
+
 interface ListArgs extends PageArgs {
   orderBy?: { field: SortField; direction: Direction } | null | undefined;
 }
 
 /**
- * Resolves a keyset page of `entity`, then loads its nodes by id with the nested selection of the query in one
- * statement (src/db/json-select.ts; `findMany` receives plugin-prisma's select/include when that cannot compile
- * it), keeping the page order.
+ * Resolves a keyset page of `entity` with its nodes (the nested selection of the query, src/db/json-select.ts) in
+ * one statement; when json-select cannot compile the selection, the page's ids first, then `findMany` with
+ * plugin-prisma's select/include, keeping the page order.
  */
 export async function resolveList<T extends { id: string }>(
   entity: Entity,
@@ -72,15 +79,11 @@ export async function resolveList<T extends { id: string }>(
   info: GraphQLResolveInfo,
 ): Promise<ListConnection<T>> {
   const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
-  const page = await keysetPage(entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), selects(info, "totalCount"));
   const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
-  const prisma = () => findMany({ ...query, where: { id: { in: page.ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY });
-  const rows = page.ids.length ? await findManyByIds<T>(entity, query, page.ids, prisma) : [];
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const edges = page.ids.flatMap((id, i) => {
-    const node = byId.get(id);
-    return node ? [{ cursor: page.cursors[i]!, node }] : [];
-  });
+  const node = compile(entity, query);
+  const page = await keysetPage(entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), selects(info, "totalCount"), node?.object);
+  const nodes = node ? page.nodes.map((v) => node.hydrate(v as unknown[]) as T) : await inPageOrder(page.ids, (ids) => findMany({ ...query, where: { id: { in: ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY }));
+  const edges = page.ids.flatMap((_id, i) => (nodes[i] ? [{ cursor: page.cursors[i]!, node: nodes[i] }] : []));
   return {
     edges,
     totalCount: page.totalCount,
