@@ -174,6 +174,23 @@ function selection(model: string, args: Record<string, unknown>, alias: string):
   };
 }
 
+/** The SQL join condition of `model`'s relation `name` (aliases `parent` and `child`), or null when not a single-column relation. */
+export function relationJoin(model: string, name: string, parent: string, child: string): string | null {
+  const field = fieldsOf(model).find((f) => f.name === name && f.kind === "object");
+  try {
+    return field ? joinOn(model, field, parent, child) : null;
+  } catch (err) {
+    if (err instanceof Unsupported) return null;
+    throw err;
+  }
+}
+
+/** A scalar column of `model` (its Prisma type and whether it is a list), or undefined. */
+export function scalarField(model: string, name: string): { type: string; isList: boolean } | undefined {
+  const field = fieldsOf(model).find((f) => f.name === name && f.kind !== "object");
+  return field && { type: field.type, isList: field.isList };
+}
+
 /**
  * Compiles `query` (Prisma findMany arguments: `select`/`include` with nested relation arguments; other top-level
  * keys are the caller's business) for `model` rows aliased `t0`; null when the query uses something unsupported.

@@ -13,6 +13,7 @@ import { registry } from "../metrics.js";
 import { authenticate, type Authentication } from "../services/principals.js";
 import { asDomainError } from "../services/prisma-errors.js";
 import { armorPlugins, boundedParserCache } from "./armor.js";
+import { useCompiledReads } from "./compiled/plugin.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
@@ -122,6 +123,7 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
+  plugins.push(useCompiledReads());
   return createYoga<{ requestId?: string; auth?: Authentication; clientAddress?: string | null }, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",

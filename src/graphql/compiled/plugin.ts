@@ -1,0 +1,152 @@
+/**
+ * Compiled reads (issue #13): a query whose root fields are all top-level lists (`customers`, `teams`,
+ * `virtualKeys`) with selections sql.ts can compile is answered without graphql-js execution: per root field, the
+ * keyset page (src/graphql/keyset.ts, the same statement the resolver runs) and ONE statement that returns the
+ * page's edges as the response JSON. Everything else, and any operation the compiler does not fully understand,
+ * runs through graphql-js as before, so errors, authorization failures and unusual shapes keep one implementation.
+ */
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { RequestContext } from "../../context.js";
+import { rawSql } from "../../db/client.js";
+import { authorizeCtx, customerScope, type ResourceType } from "../../services/access.js";
+import { withEntityIds } from "../ids.js";
+import { keysetPage, type Direction, type Entity, type ListFilter, type SortField } from "../keyset.js";
+import { fieldsOf, finish, objectSql, objectType, prune, responseKey, Unsupported, type Post, type Scope } from "./sql.js";
+
+/** Switch for tests that compare compiled reads with graphql-js execution; `served` counts compiled answers. */
+export const compiledReads = { enabled: true, served: 0 };
+
+const ROOTS: Record<string, { entity: Entity; resource: ResourceType; ids: boolean }> = {
+  customers: { entity: "Customer", resource: "customer", ids: false },
+  teams: { entity: "Team", resource: "team", ids: true },
+  virtualKeys: { entity: "VirtualKey", resource: "virtualKey", ids: true },
+};
+
+interface RootArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  filter?: (ListFilter & Record<string, unknown>) | null;
+  orderBy?: { field: SortField; direction: Direction } | null;
+}
+
+/** The answer of one root list field, or Unsupported. */
+async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, ctx: RequestContext): Promise<unknown> {
+  const root = ROOTS[node.name.value];
+  const query = schema.getQueryType()!;
+  const def = query.getFields()[node.name.value];
+  if (!root || !def || !node.selectionSet) throw new Unsupported("root field");
+  const args = getArgumentValues(def, node, scope.variables) as RootArgs;
+  const connection = objectType(def.type);
+  const fields = fieldsOf(node.selectionSet, connection, scope);
+  const edge = objectType(connection.getFields().edges!.type);
+  const nodeType = objectType(edge.getFields().node!.type);
+  const pageInfo = objectType(connection.getFields().pageInfo!.type);
+  const post: Post = { primary: false, fields: new Map() };
+  let edgesSql: string | null = null;
+  const plan: { key: string; kind: "totalCount" | "pageInfo" | "edges" | "typename"; node: FieldNode }[] = [];
+  for (const f of fields) {
+    const key = responseKey(f);
+    const name = f.name.value;
+    if (name === "__typename") plan.push({ key, kind: "typename", node: f });
+    else if (name === "totalCount") plan.push({ key, kind: "totalCount", node: f });
+    else if (name === "pageInfo" && f.selectionSet) {
+      for (const p of fieldsOf(f.selectionSet, pageInfo, scope)) {
+        if (!["__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"].includes(p.name.value)) throw new Unsupported("pageInfo field");
+      }
+      plan.push({ key, kind: "pageInfo", node: f });
+    } else if (name === "edges" && f.selectionSet && edgesSql === null) {
+      const pairs: string[] = [];
+      for (const e of fieldsOf(f.selectionSet, edge, scope)) {
+        const k = responseKey(e);
+        const lit = `'${k}'`;
+        if (e.name.value === "__typename") pairs.push(`${lit}, '${edge.name}'`);
+        else if (e.name.value === "cursor") pairs.push(`${lit}, p.cursor`);
+        else if (e.name.value === "node" && e.selectionSet) pairs.push(`${lit}, ${objectSql(nodeType, e.selectionSet, "t0", scope, childOf(post, k))}`);
+        else throw new Unsupported("edge field");
+      }
+      edgesSql = `json_build_object(${pairs.join(", ")})`;
+      plan.push({ key, kind: "edges", node: f });
+    } else throw new Unsupported("connection field");
+  }
+  // Authorized as the resolver's `authScopes: { can: "read:<resource>" }`; a refusal is answered by graphql-js.
+  authorizeCtx(ctx, "read", { type: root.resource });
+  const filter = args.filter ? (root.ids ? withEntityIds(args.filter) : args.filter) : {};
+  const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
+  const withTotal = plan.some((p) => p.kind === "totalCount");
+  const page = await keysetPage(root.entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal);
+  let edges: unknown[] = [];
+  if (edgesSql !== null && page.ids.length) {
+    const sql = `SELECT count(*)::int AS n, COALESCE(json_agg(${edgesSql} ORDER BY p.ord), '[]'::json)::text AS edges
+      FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS p(id, cursor, ord) JOIN "${root.entity}" t0 ON t0.id = p.id`;
+    const [row] = await rawSql.query<{ n: number; edges: string }>(sql, [page.ids, page.cursors]);
+    // A row deleted between the two statements: graphql-js drops it and recomputes the page's cursors; so does it.
+    if (Number(row!.n) !== page.ids.length) throw new Unsupported("page changed");
+    edges = JSON.parse(row!.edges) as unknown[];
+    if (!prune(post)) edges = finish(edges, post) as unknown[];
+  }
+  const out: Record<string, unknown> = {};
+  for (const p of plan) {
+    if (p.kind === "typename") out[p.key] = connection.name;
+    else if (p.kind === "totalCount") out[p.key] = page.totalCount ?? 0;
+    else if (p.kind === "edges") out[p.key] = edges;
+    else {
+      const info: Record<string, unknown> = {};
+      const v = { __typename: pageInfo.name, hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null };
+      for (const f of fieldsOf(p.node.selectionSet!, pageInfo, scope)) info[responseKey(f)] = v[f.name.value as keyof typeof v];
+      out[p.key] = info;
+    }
+  }
+  return out;
+}
+
+function childOf(post: Post, key: string): Post {
+  const child: Post = { primary: false, fields: new Map() };
+  post.fields.set(key, child);
+  return child;
+}
+
+/** The data of `operation` when every root field compiles; null otherwise (graphql-js then executes it). */
+async function compiledData(schema: GraphQLSchema, operation: OperationDefinitionNode, scope: Scope, ctx: RequestContext): Promise<Record<string, unknown> | null> {
+  if (operation.operation !== "query" || operation.directives?.length) return null;
+  const roots = fieldsOf(operation.selectionSet, schema.getQueryType()!, scope);
+  if (!roots.every((r) => ROOTS[r.name.value])) return null;
+  const data: Record<string, unknown> = {};
+  try {
+    for (const r of roots) data[responseKey(r)] = await rootField(schema, r, scope, ctx);
+  } catch {
+    // Unsupported, a refusal, an invalid cursor, a failed statement: graphql-js executes the operation and
+    // answers it exactly as it always did (the compiled path never produces an error of its own).
+    return null;
+  }
+  return data;
+}
+
+export function useCompiledReads(): Plugin {
+  return {
+    onExecute: async ({ args, setResultAndStopExecution }) => {
+      if (!compiledReads.enabled) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation || operation.operation !== "query") return;
+      const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+      if (coerced.errors) return;
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const d of args.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+      const data = await compiledData(args.schema, operation, { fragments, variables: coerced.coerced, aliases: 0 }, args.contextValue as unknown as RequestContext);
+      if (!data) return;
+      compiledReads.served++;
+      setResultAndStopExecution({ data });
+    },
+  };
+}
