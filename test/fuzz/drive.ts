@@ -6,7 +6,8 @@ import fc from "fast-check";
 import type { Hono } from "hono";
 import { emptyKnown, graphqlRequest, learn, problem, restRequest, restRoutes, type HostileRequest, type Known } from "./hostile.js";
 
-export type Send = (req: { method: string; path: string; body?: string; headers: Record<string, string> }) => Promise<{ status: number; text: string }>;
+/** `tag`: the generated request's tag (unique per request), when there is one. */
+export type Send = (req: { method: string; path: string; body?: string; headers: Record<string, string>; tag?: string }) => Promise<{ status: number; text: string }>;
 
 export interface Tally {
   requests: number;
@@ -50,7 +51,7 @@ export async function seed(send: Send, runId: string): Promise<Known> {
 }
 
 /** `count` generated requests (REST routes of `app` and GraphQL, about 3:1), `concurrency` at a time. */
-export async function drive(send: Send, app: Hono<any>, known: Known, opts: { count: number; seed: number; runId: string; concurrency?: number; onProgress?: (t: Tally) => void }): Promise<Tally> {
+export async function drive(send: Send, app: Hono<any>, known: Known, opts: { count: number; seed: number; runId: string; concurrency?: number; onProgress?: (t: Tally) => void; progressEvery?: number; stopped?: () => boolean }): Promise<Tally> {
   const routes = restRoutes(app);
   const tally: Tally = { requests: 0, byStatus: {}, fiveXx: 0, problems: [], rejectedTags: new Set(), rejected: 0 };
   const seen = new Set<string>();
@@ -82,10 +83,10 @@ export async function drive(send: Send, app: Hono<any>, known: Known, opts: { co
         tally.problems.push({ label: req.label, problem: p, request: JSON.stringify({ ...req, body: req.body?.slice(0, 500) }).slice(0, 1_000) });
       }
     }
-    if (opts.onProgress && tally.requests % 5_000 === 0) opts.onProgress(tally);
+    if (opts.onProgress && tally.requests % (opts.progressEvery ?? 5_000) === 0) opts.onProgress(tally);
   };
   const worker = async () => {
-    while (next < opts.count) await one(next++);
+    while (next < opts.count && !opts.stopped?.()) await one(next++);
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 1 }, worker));
   return tally;

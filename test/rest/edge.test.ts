@@ -62,6 +62,23 @@ describe("body limit (MAX_BODY_BYTES, default 1 MiB)", () => {
   });
 });
 
+describe("a body nobody read is read before the answer (the keep-alive connection stays usable)", () => {
+  it("early answers (bad path encoding, unknown route, 405) read the body first", async () => {
+    const early: [string, string, number][] = [
+      ["PUT", "/api/providers/%ED%A0%80/keys/x", 400],
+      ["POST", "/api/nope", 404],
+      ["DELETE", "/api/governance/virtual-keys/quota", 405],
+    ];
+    for (const [method, path, status] of early) {
+      const request = new Request(`http://test${path}`, { method, headers: { "content-type": "application/json" }, body: '{"name":"x"}' });
+      const res = await app.fetch(request);
+      expect(res.status).toBe(status);
+      expect(request.bodyUsed).toBe(true); // left unread, @hono/node-server may close the connection under load
+      expect(res.headers.get("connection")).toBeNull();
+    }
+  });
+});
+
 describe("REST bodies must be JSON (415)", () => {
   it.each([
     ["text/plain", "text/plain"],
