@@ -1,8 +1,8 @@
 /**
  * Compiled reads (issue #13): a query whose root fields are all top-level lists (`customers`, `teams`,
- * `virtualKeys`) with selections sql.ts can compile is answered without graphql-js execution: per root field, the
- * keyset page (src/graphql/keyset.ts, the same statement the resolver runs) and ONE statement that returns the
- * page's edges as the response JSON. Everything else, and any operation the compiler does not fully understand,
+ * `virtualKeys`) with selections sql.ts can compile is answered without graphql-js execution: per root field, ONE
+ * statement, the keyset page (src/graphql/keyset.ts, as the resolver runs it) with each node built as the
+ * response JSON by PostgreSQL. Everything else, and any operation the compiler does not fully understand,
  * runs through graphql-js as before, so errors, authorization failures and unusual shapes keep one implementation.
  */
 import {
@@ -17,7 +17,6 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { RequestContext } from "../../context.js";
-import { rawSql } from "../../db/client.js";
 import { authorizeCtx, customerScope, type ResourceType } from "../../services/access.js";
 import { withEntityIds } from "../ids.js";
 import { keysetPage, type Direction, type Entity, type ListFilter, type SortField } from "../keyset.js";
@@ -53,8 +52,9 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   const edge = objectType(connection.getFields().edges!.type);
   const nodeType = objectType(edge.getFields().node!.type);
   const pageInfo = objectType(connection.getFields().pageInfo!.type);
-  const post: Post = { primary: false, fields: new Map() };
-  let edgesSql: string | null = null;
+  const nodePost: Post = { primary: false, fields: new Map() };
+  let nodeSql: string | undefined;
+  let edgePlan: { key: string; kind: "cursor" | "node" | "typename" }[] | null = null;
   const plan: { key: string; kind: "totalCount" | "pageInfo" | "edges" | "typename"; node: FieldNode }[] = [];
   for (const f of fields) {
     const key = responseKey(f);
@@ -66,17 +66,17 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
         if (!["__typename", "hasNextPage", "hasPreviousPage", "startCursor", "endCursor"].includes(p.name.value)) throw new Unsupported("pageInfo field");
       }
       plan.push({ key, kind: "pageInfo", node: f });
-    } else if (name === "edges" && f.selectionSet && edgesSql === null) {
-      const pairs: string[] = [];
+    } else if (name === "edges" && f.selectionSet && edgePlan === null) {
+      edgePlan = [];
       for (const e of fieldsOf(f.selectionSet, edge, scope)) {
         const k = responseKey(e);
-        const lit = `'${k}'`;
-        if (e.name.value === "__typename") pairs.push(`${lit}, '${edge.name}'`);
-        else if (e.name.value === "cursor") pairs.push(`${lit}, p.cursor`);
-        else if (e.name.value === "node" && e.selectionSet) pairs.push(`${lit}, ${objectSql(nodeType, e.selectionSet, "t0", scope, childOf(post, k))}`);
-        else throw new Unsupported("edge field");
+        if (e.name.value === "__typename") edgePlan.push({ key: k, kind: "typename" });
+        else if (e.name.value === "cursor") edgePlan.push({ key: k, kind: "cursor" });
+        else if (e.name.value === "node" && e.selectionSet && nodeSql === undefined) {
+          nodeSql = objectSql(nodeType, e.selectionSet, "t0", scope, nodePost);
+          edgePlan.push({ key: k, kind: "node" });
+        } else throw new Unsupported("edge field");
       }
-      edgesSql = `json_build_object(${pairs.join(", ")})`;
       plan.push({ key, kind: "edges", node: f });
     } else throw new Unsupported("connection field");
   }
@@ -85,17 +85,16 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   const filter = args.filter ? (root.ids ? withEntityIds(args.filter) : args.filter) : {};
   const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
   const withTotal = plan.some((p) => p.kind === "totalCount");
-  const page = await keysetPage(root.entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal);
-  let edges: unknown[] = [];
-  if (edgesSql !== null && page.ids.length) {
-    const sql = `SELECT count(*)::int AS n, COALESCE(json_agg(${edgesSql} ORDER BY p.ord), '[]'::json)::text AS edges
-      FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS p(id, cursor, ord) JOIN "${root.entity}" t0 ON t0.id = p.id`;
-    const [row] = await rawSql.query<{ n: number; edges: string }>(sql, [page.ids, page.cursors]);
-    // A row deleted between the two statements: graphql-js drops it and recomputes the page's cursors; so does it.
-    if (Number(row!.n) !== page.ids.length) throw new Unsupported("page changed");
-    edges = JSON.parse(row!.edges) as unknown[];
-    if (!prune(post)) edges = finish(edges, post) as unknown[];
-  }
+  // One statement: the page, its counts and each row's node as the response JSON (keyset.ts builds it per row).
+  const page = await keysetPage(root.entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal, nodeSql);
+  const finishNode = prune(nodePost) ? (n: unknown) => n : (n: unknown) => finish(n, nodePost);
+  const edges = (edgePlan ?? []).length
+    ? page.ids.map((_, i) => {
+        const e: Record<string, unknown> = {};
+        for (const p of edgePlan!) e[p.key] = p.kind === "cursor" ? page.cursors[i] : p.kind === "node" ? finishNode(page.nodes[i]) : edge.name;
+        return e;
+      })
+    : [];
   const out: Record<string, unknown> = {};
   for (const p of plan) {
     if (p.kind === "typename") out[p.key] = connection.name;
@@ -109,12 +108,6 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
     }
   }
   return out;
-}
-
-function childOf(post: Post, key: string): Post {
-  const child: Post = { primary: false, fields: new Map() };
-  post.fields.set(key, child);
-  return child;
 }
 
 /** The data of `operation` when every root field compiles; null otherwise (graphql-js then executes it). */
