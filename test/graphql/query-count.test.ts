@@ -57,6 +57,41 @@ const KeysBySpend = graphql(/* GraphQL */ `
   }
 `);
 
+/** The Fleet read without computed fields: compiled (src/graphql/compiled), one statement. */
+const Nested = graphql(/* GraphQL */ `
+  query Nested($search: String!) {
+    customers(first: 100, filter: { search: $search }) {
+      totalCount
+      edges {
+        node {
+          name
+          calendarAligned
+          budget { maxLimit currentUsage resetDuration lastReset }
+          rateLimit { requestMaxLimit tokenMaxLimit }
+          teams {
+            name
+            budget { maxLimit }
+            virtualKeys(first: 50) {
+              totalCount
+              edges {
+                node {
+                  name
+                  description
+                  isActive
+                  createdAt
+                  budget { maxLimit currentUsage }
+                  rateLimit { requestMaxLimit }
+                  providerConfigs { provider weight allowedModels budget { maxLimit } }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
 const TEAMS = 3;
 const KEYS = 4;
 const prefix = unique("Fleet");
@@ -126,11 +161,11 @@ const shape = (statements: string[]) => statements.map(kind).sort();
 const chain = ["VirtualKey", "Budget", "RateLimit", "ProviderConfig", "Budget", "RateLimit", "Team", "Budget", "RateLimit", "Customer", "Budget", "RateLimit", "Customer", "Budget", "RateLimit"];
 
 describe("statement count of deep reads", () => {
-  let small: { fleet: Awaited<ReturnType<typeof measure<unknown>>>; bySpend: Awaited<ReturnType<typeof measure<unknown>>> };
+  let small: { fleet: Awaited<ReturnType<typeof measure<unknown>>>; bySpend: Awaited<ReturnType<typeof measure<unknown>>>; nested: Awaited<ReturnType<typeof measure<unknown>>> };
 
   beforeAll(async () => {
     await createCustomers(0, 3);
-    small = { fleet: await measure(Fleet), bySpend: await measure(KeysBySpend) };
+    small = { fleet: await measure(Fleet), bySpend: await measure(KeysBySpend), nested: await measure(Nested) };
     await createCustomers(3, 27);
   });
 
@@ -171,5 +206,16 @@ describe("statement count of deep reads", () => {
     expect(edges[0]!.node.effectiveLimits.tightestBudget).toEqual({ ownerName: "openai", remaining: 2 });
     expect(shape(small.bySpend.statements)).toEqual(["windows", "keyset page", ...chain].sort());
     expect(shape(large.statements)).toEqual(shape(small.bySpend.statements));
+  });
+
+  it("the same read without computed fields is compiled: 1 statement at 1× and at 10×", async () => {
+    const large = await measure(Nested);
+    const customers = large.result.data!.customers;
+    expect(customers.totalCount).toBe(30);
+    expect(customers.edges.flatMap((e) => e.node.teams.flatMap((t) => t.virtualKeys.edges))).toHaveLength(30 * TEAMS * KEYS);
+    const c02 = customers.edges.find((e) => e.node.name === `${prefix}-c02`)!.node;
+    expect(c02.budget).toMatchObject({ maxLimit: 102, currentUsage: 2, resetDuration: "1M" });
+    expect(shape(small.nested.statements)).toEqual(["keyset page"]);
+    expect(shape(large.statements)).toEqual(["keyset page"]);
   });
 });
