@@ -123,4 +123,20 @@ describe(`operability endpoints (${engine})`, () => {
     expect(value(samples, "process_resident_memory_bytes")).toBeGreaterThan(0);
     expect(types.get("nodejs_eventloop_lag_seconds")).toBe("gauge");
   });
+  it("/metrics series stay bounded under junk: 300 distinct paths, ids and methods add at most a few series, never a raw path", async () => {
+    const before = await scrape();
+    const junk = (i: number) => `junk${i}x${unique("p")}`;
+    for (let i = 0; i < 100; i++) {
+      expect((await rest("GET", `/api/${junk(i)}/${junk(i)}`)).status).toBe(404);
+      expect((await rest("GET", `/api/governance/customers/${junk(i)}`)).status).toBe(404);
+      expect((await rest("PATCH", `/api/governance/teams/${junk(i)}?search=${junk(i)}`, {})).status).toBe(405);
+    }
+    const { samples } = await scrape();
+    const series = (all: Sample[]) => new Set(all.filter((s) => s.name.startsWith("http_request")).map((s) => `${s.name}${JSON.stringify(s.labels)}`));
+    const added = [...series(samples)].filter((k) => !series(before.samples).has(k));
+    // one (method, route, status) combination per kind of junk request: the counter, the histogram's buckets, sum and count
+    expect(added.filter((k) => k.startsWith("http_requests_total")).length).toBeLessThanOrEqual(3);
+    expect(added.length).toBeLessThanOrEqual(3 * 17);
+    expect(samples.some((s) => Object.values(s.labels).some((v) => v.includes("junk")))).toBe(false);
+  });
 });
