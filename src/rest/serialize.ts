@@ -8,6 +8,7 @@
 import { maskKey } from "../lib/api-keys.js";
 import { isoTime } from "../lib/iso-time.js";
 import { byWindow } from "../services/limits.js";
+import type { JsonPaged } from "../services/pagination.js";
 import type {
   CustomerRow,
   McpConfigRow,
@@ -180,6 +181,11 @@ export function customer(c: CustomerRow): Json {
     virtual_keys: c.virtualKeys.map((vk) => (virtualKeyCore(vk))),
     ...stamps(c),
   };
+}
+
+/** listEnvelope of a page whose items are JSON text already: the same bytes JSON.stringify(listEnvelope(…)) writes. */
+export function listEnvelopeText(plural: string, page: JsonPaged): string {
+  return `{${JSON.stringify(plural)}:${page.items},"count":${page.count},"total_count":${page.totalCount},"limit":${page.limit},"offset":${page.offset}}`;
 }
 
 /** Bifrost's list envelope: `{<plural>: [...], count, total_count, limit, offset}`. */

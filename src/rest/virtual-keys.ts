@@ -1,8 +1,8 @@
 import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../services/virtual-key-updates.js";
-import { createVirtualKey, getVirtualKey, listVirtualKeys } from "../services/virtual-keys.js";
+import { createVirtualKey, getVirtualKey, listVirtualKeysJson } from "../services/virtual-keys.js";
 import { listQuery } from "./query.js";
-import { json, type Route } from "./http.js";
-import { listEnvelope, virtualKey } from "./serialize.js";
+import { json, jsonText, type Route } from "./http.js";
+import { listEnvelopeText, virtualKey } from "./serialize.js";
 
 export const virtualKeyRoutes: Route[] = [
   {
@@ -10,12 +10,12 @@ export const virtualKeyRoutes: Route[] = [
     path: "/api/governance/virtual-keys",
     access: { action: "read", resource: "virtualKey" },
     handler: async ({ ctx, query }) => {
-      const page = await listVirtualKeys(ctx, {
+      const page = await listVirtualKeysJson(ctx, {
         ...listQuery(query),
         teamId: query.get("team_id") || undefined,
         customerId: query.get("customer_id") || undefined,
       });
-      return json(listEnvelope("virtual_keys", page, (vk) => virtualKey(vk)));
+      return jsonText(listEnvelopeText("virtual_keys", page));
     },
   },
   {

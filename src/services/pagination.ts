@@ -61,6 +61,22 @@ export function toPaged<T>(items: T[], total: number, page: Page): Paged<T> {
     : { items, totalCount: items.length, limit: items.length, offset: 0 };
 }
 
+/** A page whose items are already JSON text (an array) in the REST wire shape, with their number. */
+export interface JsonPaged {
+  items: string;
+  count: number;
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+/** toPaged for a JSON page of `count` items. */
+export function toJsonPaged(items: string, count: number, total: number, page: Page): JsonPaged {
+  return page.paginated
+    ? { items, count, totalCount: total, limit: page.limit, offset: page.offset }
+    : { items, count, totalCount: count, limit: count, offset: 0 };
+}
+
 /**
  * One page of a list in list order (created_at, id); the total is counted only when paginating
  * (unpaginated lists report their own length, as Bifrost does).

@@ -4,16 +4,17 @@
  * allowed provider keys) and MCP configs in ONE transaction. The key value is returned once.
  */
 import { z } from "zod";
-import { db, type Tx } from "../db/client.js";
+import { db, rawSql, type Tx } from "../db/client.js";
 import type { RequestContext } from "../context.js";
 import { issueVirtualKey } from "../lib/api-keys.js";
 import { authorizeCtx, customerScope, scopeWhere } from "./access.js";
 import { audited } from "./audit.js";
 import { NotFoundError, ValidationError } from "./errors.js";
 import { createLimits, requestedBudgets } from "./limits.js";
-import { listPageByIds, parsePage, toPaged, type Paged } from "./pagination.js";
+import { listPageByIds, parsePage, toJsonPaged, toPaged, type JsonPaged, type Paged } from "./pagination.js";
 import { rethrowUniqueName } from "./prisma-errors.js";
 import { virtualKeyInclude, type VirtualKeyRow } from "./shapes.js";
+import { virtualKeysJsonSql } from "./virtual-key-json.js";
 import { assertCustomerExists } from "./teams.js";
 import {
   BUDGET_AND_BUDGETS,
@@ -221,15 +222,24 @@ export interface VirtualKeyListQuery {
   customerId?: string | undefined;
 }
 
-/** Lists keys; `teamId` and `customerId` combine with OR (Bifrost), `customerId` matches direct keys only. */
-export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuery): Promise<Paged<VirtualKeyRow>> {
+/** The list's filters; `owners` empty with an owner filter given means no key can match (no valid id). */
+function listFilters(ctx: RequestContext, q: VirtualKeyListQuery) {
   authorizeCtx(ctx, "read", { type: "virtualKey" });
   const page = parsePage(q, Boolean(q.search || q.teamId || q.customerId));
   const owners = [
     ...(q.teamId ? [{ teamId: q.teamId }] : []),
     ...(q.customerId ? [{ customerId: q.customerId }] : []),
   ].filter((o) => isUuid(Object.values(o)[0] as string));
-  if ((q.teamId || q.customerId) && owners.length === 0) return toPaged([], 0, page);
+  return { page, owners, none: Boolean(q.teamId || q.customerId) && owners.length === 0 };
+}
+
+/**
+ * Lists keys; `teamId` and `customerId` combine with OR (Bifrost), `customerId` matches direct keys only. The
+ * general path (rows for src/rest/serialize.ts); REST serves listVirtualKeysJson, tested to answer the same.
+ */
+export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuery): Promise<Paged<VirtualKeyRow>> {
+  const { page, owners, none } = listFilters(ctx, q);
+  if (none) return toPaged([], 0, page);
   const where = {
     AND: [scopeWhere.virtualKey(ctx), owners.length ? { OR: owners } : {}],
     ...(q.search ? { name: { contains: likeLiteral(q.search), mode: "insensitive" as const } } : {}),
@@ -239,4 +249,37 @@ export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuer
     rows: (ids) => db.virtualKey.findMany({ where: { id: { in: ids } }, include: virtualKeyInclude }),
     count: () => db.virtualKey.count({ where }),
   });
+}
+
+/**
+ * listVirtualKeys with the page already in the REST wire shape: `items` is the JSON array text that
+ * serialize.ts would write for the rows (src/services/virtual-key-json.ts). Two statements whatever the page:
+ * the page's ids (and the total), planned for the filters given, then the keys' JSON through one prepared
+ * statement whose plan PostgreSQL keeps (issue #13: planning the JSON statement took longer than running it).
+ */
+export async function listVirtualKeysJson(ctx: RequestContext, q: VirtualKeyListQuery): Promise<JsonPaged> {
+  const { page, owners, none } = listFilters(ctx, q);
+  if (none) return toJsonPaged("[]", 0, 0, page);
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const where: string[] = [];
+  const scope = customerScope(ctx);
+  if (scope) {
+    const c = param(scope);
+    where.push(`(vk."customerId" = ${c}::uuid OR EXISTS (SELECT 1 FROM "Team" st WHERE st.id = vk."teamId" AND st."customerId" = ${c}::uuid))`);
+  }
+  if (owners.length) {
+    where.push(`(${owners.map((o) => ("teamId" in o ? `vk."teamId" = ${param(o.teamId)}::uuid` : `vk."customerId" = ${param(o.customerId)}::uuid`)).join(" OR ")})`);
+  }
+  if (q.search) where.push(`vk.name ILIKE ${param(`%${likeLiteral(q.search)}%`)}`);
+  const filter = where.join(" AND ") || "true";
+  const paging = page.paginated ? ` OFFSET ${param(page.offset)} LIMIT ${param(page.limit)}` : "";
+  const total = page.paginated ? `(SELECT count(*) FROM "VirtualKey" vk WHERE ${filter})::int` : "NULL::int";
+  const [found] = await rawSql.query<{ ids: string[]; total: number | null }>(
+    `SELECT ARRAY(SELECT vk.id FROM "VirtualKey" vk WHERE ${filter} ORDER BY vk."createdAt", vk.id${paging})::text[] AS ids, ${total} AS total`,
+    values,
+  );
+  const ids = found!.ids;
+  const items = ids.length ? (await rawSql.query<{ items: string }>(virtualKeysJsonSql, [ids], "virtual_keys_json"))[0]!.items : "[]";
+  return toJsonPaged(items, ids.length, found!.total ?? 0, page);
 }

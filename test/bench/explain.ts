@@ -12,7 +12,7 @@ import { createContext } from "../../src/context.js";
 import { closeDatabase, onQuery, openDatabase } from "../../src/db/client.js";
 import { createGraphqlHandler } from "../../src/graphql/yoga.js";
 import { createLogger } from "../../src/logger.js";
-import { listVirtualKeys } from "../../src/services/virtual-keys.js";
+import { listVirtualKeysJson } from "../../src/services/virtual-keys.js";
 import { root } from "../helpers/process.js";
 import { oursKeyset } from "./side-by-side/lists.js";
 import { oursNested } from "./side-by-side/nested.js";
@@ -43,10 +43,10 @@ try {
   };
   const ctx = createContext();
   const pages: [string, () => Promise<unknown>][] = [
-    ["REST limit=100 offset=0", () => listVirtualKeys(ctx, { limit: "100", offset: "0" })],
-    ["REST limit=100 offset=9000", () => listVirtualKeys(ctx, { limit: "100", offset: "9000" })],
-    ...(keys > 90_000 ? [["REST limit=100 offset=90000", () => listVirtualKeys(ctx, { limit: "100", offset: "90000" })] as [string, () => Promise<unknown>]] : []),
-    ["REST limit=100 search=c0007", () => listVirtualKeys(ctx, { limit: "100", search: "c0007" })],
+    ["REST limit=100 offset=0", () => listVirtualKeysJson(ctx, { limit: "100", offset: "0" })],
+    ["REST limit=100 offset=9000", () => listVirtualKeysJson(ctx, { limit: "100", offset: "9000" })],
+    ...(keys > 90_000 ? [["REST limit=100 offset=90000", () => listVirtualKeysJson(ctx, { limit: "100", offset: "90000" })] as [string, () => Promise<unknown>]] : []),
+    ["REST limit=100 search=c0007", () => listVirtualKeysJson(ctx, { limit: "100", search: "c0007" })],
     ["GraphQL virtualKeys(first:100)", () => graphql(oursKeyset(false), {})],
     ["GraphQL virtualKeys(first:100) totalCount", () => graphql(oursKeyset(true), {})],
     ["GraphQL nested 10 customers × 5 keys", () => graphql(oursNested, { first: 10, keys: 5 })],
