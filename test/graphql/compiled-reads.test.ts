@@ -36,7 +36,7 @@ beforeAll(async () => {
       for (let ki = 0; ki < 3; ki++) {
         const k = await rest("POST", "/api/governance/virtual-keys", {
           name: `${prefix}-c${ci}-t${ti}-k${ki}`,
-          description: ki === 1 ? "it's \"quoted\" ✓" : "",
+          description: ki === 1 ? "it's \"quoted\" ✓ {\"$candidates\": []}" : "",
           team_id: t.body.team.id,
           is_active: ki !== 2,
           ...(ki !== 1 ? { budget: { max_limit: 2.5, reset_duration: ki === 0 ? "1h" : "1d" } } : {}),

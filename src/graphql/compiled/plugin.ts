@@ -10,6 +10,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -20,7 +21,7 @@ import type { RequestContext } from "../../context.js";
 import { authorizeCtx, customerScope, type ResourceType } from "../../services/access.js";
 import { withEntityIds } from "../ids.js";
 import { keysetPage, type Direction, type Entity, type ListFilter, type SortField } from "../keyset.js";
-import { fieldsOf, finish, objectSql, objectType, prune, responseKey, Unsupported, type Post, type Scope } from "./sql.js";
+import { fieldsOf, hasCandidates, objectSql, objectType, pickCandidates, responseKey, Unsupported, type Scope } from "./sql.js";
 
 /** Switch for tests that compare compiled reads with graphql-js execution; `served` counts compiled answers. */
 export const compiledReads = { enabled: true, served: 0 };
@@ -40,8 +41,12 @@ interface RootArgs {
   orderBy?: { field: SortField; direction: Direction } | null;
 }
 
-/** The answer of one root list field, or Unsupported. */
-async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, ctx: RequestContext): Promise<unknown> {
+const json = JSON.stringify;
+/** `{"k":v,…}` from (key, JSON text) pairs. */
+const object = (pairs: [string, string][]) => `{${pairs.map(([k, v]) => `${json(k)}:${v}`).join(",")}}`;
+
+/** The JSON text of one root list field, or Unsupported. */
+async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, ctx: RequestContext): Promise<string> {
   const root = ROOTS[node.name.value];
   const query = schema.getQueryType()!;
   const def = query.getFields()[node.name.value];
@@ -52,7 +57,6 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   const edge = objectType(connection.getFields().edges!.type);
   const nodeType = objectType(edge.getFields().node!.type);
   const pageInfo = objectType(connection.getFields().pageInfo!.type);
-  const nodePost: Post = { primary: false, fields: new Map() };
   let nodeSql: string | undefined;
   let edgePlan: { key: string; kind: "cursor" | "node" | "typename" }[] | null = null;
   const plan: { key: string; kind: "totalCount" | "pageInfo" | "edges" | "typename"; node: FieldNode }[] = [];
@@ -73,7 +77,7 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
         if (e.name.value === "__typename") edgePlan.push({ key: k, kind: "typename" });
         else if (e.name.value === "cursor") edgePlan.push({ key: k, kind: "cursor" });
         else if (e.name.value === "node" && e.selectionSet && nodeSql === undefined) {
-          nodeSql = objectSql(nodeType, e.selectionSet, "t0", scope, nodePost);
+          nodeSql = `(${objectSql(nodeType, e.selectionSet, "t0", scope)})::text`;
           edgePlan.push({ key: k, kind: "node" });
         } else throw new Unsupported("edge field");
       }
@@ -87,45 +91,39 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   const withTotal = plan.some((p) => p.kind === "totalCount");
   // One statement: the page, its counts and each row's node as the response JSON (keyset.ts builds it per row).
   const page = await keysetPage(root.entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal, nodeSql);
-  const finishNode = prune(nodePost) ? (n: unknown) => n : (n: unknown) => finish(n, nodePost);
-  const edges = (edgePlan ?? []).length
-    ? page.ids.map((_, i) => {
-        const e: Record<string, unknown> = {};
-        for (const p of edgePlan!) e[p.key] = p.kind === "cursor" ? page.cursors[i] : p.kind === "node" ? finishNode(page.nodes[i]) : edge.name;
-        return e;
-      })
-    : [];
-  const out: Record<string, unknown> = {};
-  for (const p of plan) {
-    if (p.kind === "typename") out[p.key] = connection.name;
-    else if (p.kind === "totalCount") out[p.key] = page.totalCount ?? 0;
-    else if (p.kind === "edges") out[p.key] = edges;
-    else {
-      const info: Record<string, unknown> = {};
-      const v = { __typename: pageInfo.name, hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null };
-      for (const f of fieldsOf(p.node.selectionSet!, pageInfo, scope)) info[responseKey(f)] = v[f.name.value as keyof typeof v];
-      out[p.key] = info;
-    }
-  }
-  return out;
+  // Each node arrives as JSON text and is copied into the answer as is; only a node holding primary-budget
+  // candidates (an owner with several budgets) is parsed to pick them.
+  const nodeText = (n: unknown) => (hasCandidates(n as string) ? json(pickCandidates(JSON.parse(n as string))) : (n as string));
+  const edges = () =>
+    `[${page.ids
+      .map((_, i) => object(edgePlan!.map((p) => [p.key, p.kind === "cursor" ? json(page.cursors[i]) : p.kind === "node" ? nodeText(page.nodes[i]) : json(edge.name)])))
+      .join(",")}]`;
+  const info = { __typename: pageInfo.name, hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null };
+  return object(
+    plan.map((p): [string, string] => {
+      if (p.kind === "typename") return [p.key, json(connection.name)];
+      if (p.kind === "totalCount") return [p.key, json(page.totalCount ?? 0)];
+      if (p.kind === "edges") return [p.key, edges()];
+      return [p.key, object(fieldsOf(p.node.selectionSet!, pageInfo, scope).map((f) => [responseKey(f), json(info[f.name.value as keyof typeof info])]))];
+    }),
+  );
 }
 
-/** The data of `operation` when every root field compiles; null otherwise (graphql-js then executes it). */
-async function compiledData(schema: GraphQLSchema, operation: OperationDefinitionNode, scope: Scope, ctx: RequestContext): Promise<Record<string, unknown> | null> {
+/** The response JSON text (`{"data":…}`) of `operation` when every root field compiles; null otherwise (graphql-js then executes it). */
+async function compiledResponse(schema: GraphQLSchema, operation: OperationDefinitionNode, scope: Scope, ctx: RequestContext): Promise<string | null> {
   if (operation.operation !== "query" || operation.directives?.length) return null;
   const roots = fieldsOf(operation.selectionSet, schema.getQueryType()!, scope);
   if (!roots.every((r) => ROOTS[r.name.value])) return null;
-  const data: Record<string, unknown> = {};
+  const data: [string, string][] = [];
   try {
-    for (const r of roots) data[responseKey(r)] = await rootField(schema, r, scope, ctx);
+    for (const r of roots) data.push([responseKey(r), await rootField(schema, r, scope, ctx)]);
   } catch {
     // Unsupported, a refusal, an invalid cursor, a failed statement: graphql-js executes the operation and
     // answers it exactly as it always did (the compiled path never produces an error of its own).
     return null;
   }
-  return data;
+  return `{"data":${object(data)}}`;
 }
-
 export function useCompiledReads(): Plugin {
   return {
     onExecute: async ({ args, setResultAndStopExecution }) => {
@@ -136,10 +134,17 @@ export function useCompiledReads(): Plugin {
       if (coerced.errors) return;
       const fragments: Record<string, FragmentDefinitionNode> = {};
       for (const d of args.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-      const data = await compiledData(args.schema, operation, { fragments, variables: coerced.coerced, aliases: 0 }, args.contextValue as unknown as RequestContext);
-      if (!data) return;
+      const text = await compiledResponse(args.schema, operation, { fragments, variables: coerced.coerced, aliases: 0 }, args.contextValue as unknown as RequestContext);
+      if (text === null) return;
       compiledReads.served++;
-      setResultAndStopExecution({ data });
+      // yoga writes `stringify(result)` as the body: the text is sent as built; `data` is parsed only if read.
+      let data: unknown;
+      setResultAndStopExecution({
+        get data() {
+          return (data ??= (JSON.parse(text) as { data: unknown }).data);
+        },
+        stringify: () => text,
+      } as ExecutionResult);
     },
   };
 }

@@ -5,9 +5,10 @@
  *  - exposed columns (`t.exposeString("name")`, …) of String, Boolean, Int, Float, DateTime and String[] columns;
  *  - plugin-prisma relations (to-one, to-many in their list order, and related connections read with `first` and
  *    `edges { node }` / `totalCount`);
- *  - a few resolved fields whose resolver is a plain conversion: money (Float of numeric), counters (Float of
- *    bigint), relay ids, and `budget` (the primary budget, picked in JS by services/limits.ts primaryBudget so the
- *    rule exists once).
+ *  - a few resolved fields whose resolver is a plain conversion: money (Float of numeric) and counters (Float of
+ *    bigint) as float8 (the same double graphql-js serializes), relay ids, and `budget`, the primary budget: the
+ *    owner's only budget in SQL; when it has several, `{"$candidates": [[duration, budget], …]}` and JS picks with
+ *    services/limits.ts primaryBudget (pickCandidates), so the window-length rule exists once.
  * Anything else (another resolver, arguments, directives, fragments on other types, a field twice under one key)
  * throws Unsupported and the operation is executed by graphql-js as usual. Equivalence with that general path is
  * tested (test/graphql/compiled-reads.test.ts) on both engines.
@@ -45,17 +46,11 @@ const ORDERS: Record<string, string[]> = {
 };
 /** Resolved fields that only convert a column: numeric money and bigint counters (JSON numbers either way). */
 const CONVERTED: Record<string, Record<string, (col: string) => string>> = {
-  Budget: Object.fromEntries(["maxLimit", "currentUsage", "overrideAmount"].map((c) => [c, (col: string) => `trim_scale(${col})`])),
-  RateLimit: Object.fromEntries(["tokenMaxLimit", "requestMaxLimit", "tokenCurrentUsage", "requestCurrentUsage"].map((c) => [c, (col: string) => col])),
+  Budget: Object.fromEntries(["maxLimit", "currentUsage", "overrideAmount"].map((c) => [c, (col: string) => `${col}::float8`])),
+  RateLimit: Object.fromEntries(["tokenMaxLimit", "requestMaxLimit", "tokenCurrentUsage", "requestCurrentUsage"].map((c) => [c, (col: string) => `${col}::float8`])),
 };
 /** The owner column of the primary `budget` field of each owner type. */
 const BUDGET_OWNER: Record<string, string> = { Customer: "customerId", Team: "teamId", VirtualKey: "virtualKeyId", ProviderConfig: "providerConfigId" };
-
-/** Post-processing of the parsed JSON: primary budgets are picked from their candidates (hidden key `$d`). */
-export interface Post {
-  primary: boolean;
-  fields: Map<string, Post>;
-}
 
 export interface Scope {
   fragments: Record<string, FragmentDefinitionNode>;
@@ -103,10 +98,10 @@ function buildObject(pairs: [string, string][]): string {
   return `json_build_object(${pairs.map(([k, v]) => `${lit(k)}, ${v}`).join(", ")})`;
 }
 
-/** The JSON object of a row of `type` aliased `alias`, shaped by `set`; `post` collects what JS must finish. */
-export function objectSql(type: GraphQLObjectType, set: SelectionSetNode, alias: string, scope: Scope, post: Post, extra: [string, string][] = []): string {
+/** The JSON object of a row of `type` aliased `alias`, shaped by `set`. */
+export function objectSql(type: GraphQLObjectType, set: SelectionSetNode, alias: string, scope: Scope): string {
   if (!TABLES.has(type.name)) throw new Unsupported(`type ${type.name}`);
-  const pairs: [string, string][] = [...extra];
+  const pairs: [string, string][] = [];
   for (const node of fieldsOf(set, type, scope)) {
     const key = responseKey(node);
     if (node.name.value === "__typename") {
@@ -115,12 +110,12 @@ export function objectSql(type: GraphQLObjectType, set: SelectionSetNode, alias:
     }
     const def = type.getFields()[node.name.value];
     if (!def) throw new Unsupported("unknown field");
-    pairs.push([key, fieldSql(type, def, node, alias, scope, post, key)]);
+    pairs.push([key, fieldSql(type, def, node, alias, scope)]);
   }
   return buildObject(pairs);
 }
 
-function fieldSql(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope, post: Post, key: string): string {
+function fieldSql(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope): string {
   const ext = def.extensions as { pothosExposedField?: string; pothosPrismaRelationField?: { name: string; isList: boolean } };
   const converted = CONVERTED[type.name]?.[def.name];
   if (converted) return converted(`${alias}.${q(def.name)}`);
@@ -128,21 +123,20 @@ function fieldSql(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, 
     return `translate(encode(convert_to(${lit(`${type.name}:`)} || ${alias}.id::text, 'UTF8'), 'base64'), E'\\n', '')`;
   }
   if (ext.pothosExposedField) return columnSql(type.name, ext.pothosExposedField, alias);
-  if (def.name === "budget" && BUDGET_OWNER[type.name]) return primaryBudgetSql(def, node, alias, scope, post, key, BUDGET_OWNER[type.name]!);
+  if (def.name === "budget" && BUDGET_OWNER[type.name]) return primaryBudgetSql(def, node, alias, scope, BUDGET_OWNER[type.name]!);
   const relation = ext.pothosPrismaRelationField;
   if (!relation) throw new Unsupported(`${type.name}.${def.name}`);
   const child = `c${++scope.aliases}`;
   const join = relationJoin(type.name, relation.name, alias, child);
   if (!join || !node.selectionSet) throw new Unsupported("relation");
   const target = objectType(def.type);
-  if (target.name.endsWith("Connection")) return connectionSql(type, def, node, alias, scope, post, key);
+  if (target.name.endsWith("Connection")) return connectionSql(type, def, node, alias, scope);
   if (node.arguments?.length) throw new Unsupported("arguments");
-  const inner = childPost(post, key);
   const table = q(target.name);
-  if (!relation.isList) return `(SELECT ${objectSql(target, node.selectionSet, child, scope, inner)} FROM ${table} ${child} WHERE ${join} LIMIT 1)`;
+  if (!relation.isList) return `(SELECT ${objectSql(target, node.selectionSet, child, scope)} FROM ${table} ${child} WHERE ${join} LIMIT 1)`;
   const order = ORDERS[relation.name];
   if (!order || !isListType(isNonNullType(def.type) ? def.type.ofType : def.type)) throw new Unsupported("list order");
-  const object = objectSql(target, node.selectionSet, child, scope, inner);
+  const object = objectSql(target, node.selectionSet, child, scope);
   return `(SELECT COALESCE(json_agg(${object} ORDER BY ${orderBy(child, order)}), '[]'::json) FROM ${table} ${child} WHERE ${join})`;
 }
 
@@ -159,25 +153,20 @@ function columnSql(model: string, column: string, alias: string): string {
   throw new Unsupported(`column type ${field.type}`);
 }
 
-/** A child entry of `post` for `key`, kept only if something under it needs finishing (see prune). */
-function childPost(post: Post, key: string): Post {
-  const child: Post = { primary: false, fields: new Map() };
-  post.fields.set(key, child);
-  return child;
-}
-
-/** Candidates (every budget of the owner, in list order, with its duration under `$d`); JS picks the primary. */
-function primaryBudgetSql(def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope, post: Post, key: string, owner: string): string {
+/**
+ * The owner's primary budget: its only budget (or null) straight from SQL; with several, every candidate in list
+ * order as `{"$candidates": [[resetDuration, budget], …]}` for pickCandidates.
+ */
+function primaryBudgetSql(def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope, owner: string): string {
   if (node.arguments?.length || !node.selectionSet) throw new Unsupported("budget");
   const child = `c${++scope.aliases}`;
-  const inner = childPost(post, key);
-  inner.primary = true;
-  const object = objectSql(objectType(def.type), node.selectionSet, child, scope, inner, [["$d", `${child}."resetDuration"`]]);
-  return `(SELECT COALESCE(json_agg(${object} ORDER BY ${orderBy(child, LIST_ORDER)}), '[]'::json) FROM "Budget" ${child} WHERE ${child}.${q(owner)} = ${alias}.id)`;
+  const object = objectSql(objectType(def.type), node.selectionSet, child, scope);
+  const rows = `(SELECT ${object} AS o, ${child}."resetDuration" AS d, ${child}."createdAt", ${child}.id FROM "Budget" ${child} WHERE ${child}.${q(owner)} = ${alias}.id) ${child}`;
+  return `(SELECT CASE WHEN count(*) <= 1 THEN (array_agg(${child}.o))[1] ELSE json_build_object('$candidates', json_agg(json_build_array(${child}.d, ${child}.o) ORDER BY ${orderBy(child, LIST_ORDER)})) END FROM ${rows})`;
 }
 
 /** A related connection read with `first` (default 20, at most 100, as plugin-prisma pages it): edges { node } and totalCount. */
-function connectionSql(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope, post: Post, key: string): string {
+function connectionSql(type: GraphQLObjectType, def: GraphQLField<unknown, unknown>, node: FieldNode, alias: string, scope: Scope): string {
   const relation = (def.extensions as { pothosPrismaRelationField: { name: string; type: string } }).pothosPrismaRelationField;
   const args = getArgumentValues(def, node, scope.variables) as { first?: number | null; after?: unknown; last?: unknown; before?: unknown };
   if (args.after != null || args.last != null || args.before != null) throw new Unsupported("connection arguments");
@@ -186,7 +175,6 @@ function connectionSql(type: GraphQLObjectType, def: GraphQLField<unknown, unkno
   const order = ORDERS[relation.name];
   if (!order) throw new Unsupported("connection order");
   const connection = objectType(def.type);
-  const inner = childPost(post, key);
   const pairs: [string, string][] = [];
   for (const f of fieldsOf(node.selectionSet!, connection, scope)) {
     const k = responseKey(f);
@@ -197,13 +185,12 @@ function connectionSql(type: GraphQLObjectType, def: GraphQLField<unknown, unkno
     } else if (f.name.value === "edges" && f.selectionSet) {
       const c = `c${++scope.aliases}`;
       const edgeType = objectType(connection.getFields().edges!.type);
-      const edgePost = childPost(inner, k);
       const edge: [string, string][] = [];
       for (const e of fieldsOf(f.selectionSet, edgeType, scope)) {
         const ek = responseKey(e);
         if (e.name.value === "__typename") edge.push([ek, lit(edgeType.name)]);
         else if (e.name.value === "node" && e.selectionSet) {
-          edge.push([ek, objectSql(objectType(edgeType.getFields().node!.type), e.selectionSet, c, scope, childPost(edgePost, ek))]);
+          edge.push([ek, objectSql(objectType(edgeType.getFields().node!.type), e.selectionSet, c, scope)]);
         } else throw new Unsupported("edge field");
       }
       const rows = `(SELECT * FROM ${q(relation.type)} ${c} WHERE ${relationJoin(type.name, relation.name, alias, c)} ORDER BY ${orderBy(c, order)} LIMIT ${size}) ${c}`;
@@ -213,27 +200,21 @@ function connectionSql(type: GraphQLObjectType, def: GraphQLField<unknown, unkno
   return buildObject(pairs);
 }
 
-/** Drops the entries of `post` under which nothing needs finishing; true when `post` itself needs nothing. */
-export function prune(post: Post): boolean {
-  for (const [key, child] of post.fields) if (prune(child)) post.fields.delete(key);
-  return !post.primary && post.fields.size === 0;
-}
+/**
+ * Whether a node's JSON text holds primary-budget candidates: the key `"$candidates"` then a colon (json_build_object
+ * writes `"key" : value`) never occurs inside a JSON string, whose quotes are escaped.
+ */
+export const hasCandidates = (json: string) => /"\$candidates"\s*:/.test(json);
 
-/** Finishes parsed JSON in place: picks each primary budget from its candidates (lists are walked item by item). */
-export function finish(value: unknown, post: Post): unknown {
-  if (value === null || value === undefined) return value;
-  if (post.primary) {
-    const candidates = value as Record<string, unknown>[];
-    const chosen = primaryBudget(candidates.map((c) => ({ resetDuration: c.$d as string, c })))?.c;
-    if (!chosen) return null;
-    delete chosen.$d;
-    return finishFields(chosen, post);
+/** Replaces every `{"$candidates": …}` in parsed JSON by the primary budget (services/limits.ts primaryBudget). */
+export function pickCandidates(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(pickCandidates);
+  const object = value as Record<string, unknown>;
+  if (Object.hasOwn(object, "$candidates")) {
+    const candidates = (object.$candidates as [string, unknown][]).map(([resetDuration, budget]) => ({ resetDuration, budget }));
+    return pickCandidates(primaryBudget(candidates)?.budget ?? null);
   }
-  if (Array.isArray(value)) return value.map((v) => finish(v, post));
-  return finishFields(value as Record<string, unknown>, post);
-}
-
-function finishFields(object: Record<string, unknown>, post: Post): Record<string, unknown> {
-  for (const [key, child] of post.fields) object[key] = finish(object[key], child);
+  for (const key of Object.keys(object)) object[key] = pickCandidates(object[key]);
   return object;
 }
