@@ -51,8 +51,9 @@ const SV_TYPE: Record<SortField, string> = { NAME: "text", CREATED_AT: "timestam
 
 const invalid = (message: string, field: string) => new ValidationError(message, [{ path: [field], message }]);
 
+/** JSON.stringify([field, dir, sv, id]) built as a string (no array per row; field and dir need no escaping, ids are UUIDs). */
 function encodeCursor(field: SortField, dir: Direction, sv: string, id: string): string {
-  return Buffer.from(JSON.stringify([field, dir, sv, id])).toString("base64url");
+  return Buffer.from(`["${field}","${dir}",${JSON.stringify(sv)},"${id}"]`).toString("base64url");
 }
 
 function decodeCursor(cursor: string, field: SortField, dir: Direction, arg: string): { sv: string; id: string } {

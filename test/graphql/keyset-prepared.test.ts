@@ -67,6 +67,14 @@ describe("prepared keyset pages (customer scope, no filter)", () => {
   });
 });
 
+describe("cursors", () => {
+  it("are base64url of JSON [field, direction, sort value, id]", async () => {
+    const page = await keysetPage("VirtualKey", { first: 5 }, { scope: customer }, "NAME", "DESC", new Date(), false, node.object);
+    const names = keys.map((k) => k.name).sort().reverse();
+    expect(page.cursors.map((c) => JSON.parse(Buffer.from(c, "base64url").toString("utf8")))).toEqual(page.ids.map((id, i) => ["NAME", "DESC", names[i], id]));
+  });
+});
+
 describe("preparedName", () => {
   it("names a text once, never a filtered page, and at most MAX_PREPARED texts", () => {
     const text = `SELECT 1 -- ${prefix}`;
