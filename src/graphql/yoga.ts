@@ -3,7 +3,7 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import { createComplexityRule } from "@pothos/plugin-complexity";
-import { validate, type ASTVisitor, type ValidationContext } from "graphql";
+import { validate, type ASTVisitor, type DocumentNode, type ValidationContext } from "graphql";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createGraphQLError, createYoga, type Plugin, type YogaLogger } from "graphql-yoga";
 import type { Config } from "../config.js";
@@ -60,6 +60,27 @@ function queryLimits(maxDepth: number, maxComplexity: number): Plugin {
         const errors = validate(validated, documentAST, [rule]);
         if (errors.length) setResult([...errors]);
       },
+  };
+}
+
+/**
+ * graphql-js validation once per document: yoga's parse cache hands back the same DocumentNode for the same text,
+ * and every rule in the set depends on the document only, so its result does not depend on the request. (yoga's own
+ * validation cache stays off: it would also keep the complexity verdict, which reads the variables; queryLimits
+ * still runs that rule on every request.) A WeakMap entry lives as long as its document.
+ */
+function documentValidationCache(): Plugin {
+  const results = new WeakMap<DocumentNode, { schema: unknown; rules: number; errors: ReturnType<typeof validate> }>();
+  return {
+    onValidate: ({ validateFn, setValidationFn }) => {
+      setValidationFn((schema, document, rules, typeInfo, options) => {
+        const hit = results.get(document);
+        if (hit && hit.schema === schema && hit.rules === (rules?.length ?? -1)) return hit.errors;
+        const errors = validateFn(schema, document, rules, typeInfo, options);
+        results.set(document, { schema, rules: rules?.length ?? -1, errors });
+        return errors;
+      });
+    },
   };
 }
 
@@ -123,7 +144,7 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
-  plugins.push(useCompiledReads());
+  plugins.push(documentValidationCache(), useCompiledReads());
   return createYoga<{ requestId?: string; auth?: Authentication; clientAddress?: string | null }, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
