@@ -34,11 +34,11 @@ export interface Route {
 
 export const json = (body: unknown, status = 200) => Response.json(body, { status });
 /**
- * A body that is JSON text already: what json() sends for the value it encodes, with the `Vary` header the
+ * A body that is JSON already (text or UTF-8 bytes): what json() sends for the value it encodes, with the `Vary` header the
  * compression middleware would add. Set here, it keeps that middleware from rebuilding the response around a
  * body stream (hono's c.header() after the handler: ~2 ms of string conversion per 400 KiB key page, issue #13).
  */
-export const jsonText = (text: string, status = 200) =>
+export const jsonText = (text: string | Uint8Array<ArrayBuffer>, status = 200) =>
   new Response(text, { status, headers: { "content-type": "application/json", vary: "Accept-Encoding" } });
 
 /** Deepest nesting of objects and arrays a REST body may have (Bifrost's deepest is about 5). */

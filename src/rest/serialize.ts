@@ -183,9 +183,10 @@ export function customer(c: CustomerRow): Json {
   };
 }
 
-/** listEnvelope of a page whose items are JSON text already: the same bytes JSON.stringify(listEnvelope(…)) writes. */
-export function listEnvelopeText(plural: string, page: JsonPaged): string {
-  return `{${JSON.stringify(plural)}:${page.items},"count":${page.count},"total_count":${page.totalCount},"limit":${page.limit},"offset":${page.offset}}`;
+/** listEnvelope of a page whose items are JSON already: the UTF-8 of what JSON.stringify(listEnvelope(…)) writes. */
+export function listEnvelopeBytes(plural: string, page: JsonPaged): Uint8Array<ArrayBuffer> {
+  const tail = `,"count":${page.count},"total_count":${page.totalCount},"limit":${page.limit},"offset":${page.offset}}`;
+  return Buffer.concat([Buffer.from(`{${JSON.stringify(plural)}:`), page.items, Buffer.from(tail)]);
 }
 
 /** Bifrost's list envelope: `{<plural>: [...], count, total_count, limit, offset}`. */

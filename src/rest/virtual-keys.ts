@@ -2,7 +2,7 @@ import { deleteVirtualKey, rotateVirtualKey, updateVirtualKey } from "../service
 import { createVirtualKey, getVirtualKey, listVirtualKeysJson } from "../services/virtual-keys.js";
 import { listQuery } from "./query.js";
 import { json, jsonText, type Route } from "./http.js";
-import { listEnvelopeText, virtualKey } from "./serialize.js";
+import { listEnvelopeBytes, virtualKey } from "./serialize.js";
 
 export const virtualKeyRoutes: Route[] = [
   {
@@ -15,7 +15,7 @@ export const virtualKeyRoutes: Route[] = [
         teamId: query.get("team_id") || undefined,
         customerId: query.get("customer_id") || undefined,
       });
-      return jsonText(listEnvelopeText("virtual_keys", page));
+      return jsonText(listEnvelopeBytes("virtual_keys", page));
     },
   },
   {

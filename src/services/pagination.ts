@@ -61,9 +61,9 @@ export function toPaged<T>(items: T[], total: number, page: Page): Paged<T> {
     : { items, totalCount: items.length, limit: items.length, offset: 0 };
 }
 
-/** A page whose items are already JSON text (an array) in the REST wire shape, with their number. */
+/** A page whose items are already JSON (an array, UTF-8 bytes) in the REST wire shape, with their number. */
 export interface JsonPaged {
-  items: string;
+  items: Buffer;
   count: number;
   totalCount: number;
   limit: number;
@@ -71,7 +71,7 @@ export interface JsonPaged {
 }
 
 /** toPaged for a JSON page of `count` items. */
-export function toJsonPaged(items: string, count: number, total: number, page: Page): JsonPaged {
+export function toJsonPaged(items: Buffer, count: number, total: number, page: Page): JsonPaged {
   return page.paginated
     ? { items, count, totalCount: total, limit: page.limit, offset: page.offset }
     : { items, count, totalCount: count, limit: count, offset: 0 };

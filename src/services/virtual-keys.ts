@@ -252,14 +252,14 @@ export async function listVirtualKeys(ctx: RequestContext, q: VirtualKeyListQuer
 }
 
 /**
- * listVirtualKeys with the page already in the REST wire shape: `items` is the JSON array text that
+ * listVirtualKeys with the page already in the REST wire shape: `items` is the JSON array (UTF-8) that
  * serialize.ts would write for the rows (src/services/virtual-key-json.ts). Two statements whatever the page:
  * the page's ids (and the total), planned for the filters given, then the keys' JSON through one prepared
  * statement whose plan PostgreSQL keeps (issue #13: planning the JSON statement took longer than running it).
  */
 export async function listVirtualKeysJson(ctx: RequestContext, q: VirtualKeyListQuery): Promise<JsonPaged> {
   const { page, owners, none } = listFilters(ctx, q);
-  if (none) return toJsonPaged("[]", 0, 0, page);
+  if (none) return toJsonPaged(Buffer.from("[]"), 0, 0, page);
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const where: string[] = [];
@@ -282,6 +282,8 @@ export async function listVirtualKeysJson(ctx: RequestContext, q: VirtualKeyList
     values,
   );
   const ids = found!.ids;
-  const items = ids.length ? (await rawSql.query<{ items: string }>(virtualKeysJsonSql, [ids], "virtual_keys_json"))[0]!.items : "[]";
+  const items = ids.length
+    ? Buffer.from((await rawSql.query<{ items: string }>(virtualKeysJsonSql, [ids], "virtual_keys_json"))[0]!.items, "base64")
+    : Buffer.from("[]");
   return toJsonPaged(items, ids.length, found!.total ?? 0, page);
 }

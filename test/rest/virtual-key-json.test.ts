@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createContext, type RequestContext } from "../../src/context.js";
 import { db, onQuery } from "../../src/db/client.js";
-import { listEnvelope, listEnvelopeText, virtualKey } from "../../src/rest/serialize.js";
+import { listEnvelope, listEnvelopeBytes, virtualKey } from "../../src/rest/serialize.js";
 import { listVirtualKeys, listVirtualKeysJson, type VirtualKeyListQuery } from "../../src/services/virtual-keys.js";
 import { app, rest, unique } from "../helpers/app.js";
 import { createMcpClient, createProviderKey } from "../helpers/factories.js";
@@ -64,8 +64,9 @@ const customerAdmin = (customerId: string): RequestContext => createContext(unde
 
 async function both(ctx: RequestContext, q: VirtualKeyListQuery) {
   const general = JSON.stringify(listEnvelope("virtual_keys", await listVirtualKeys(ctx, q), (vk) => virtualKey(vk)));
-  const fast = listEnvelopeText("virtual_keys", await listVirtualKeysJson(ctx, q));
-  return { general, fast };
+  const bytes = listEnvelopeBytes("virtual_keys", await listVirtualKeysJson(ctx, q));
+  expect(Buffer.from(general).equals(bytes), "the same UTF-8 bytes").toBe(true);
+  return { general, fast: Buffer.from(bytes).toString() };
 }
 
 describe("listVirtualKeysJson writes what serialize.ts writes", () => {
