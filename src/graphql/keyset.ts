@@ -9,6 +9,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import { rawSql } from "../db/client.js";
 import { ValidationError } from "../services/errors.js";
+import { likeLiteral, MAX_PROVIDER, safeArg } from "../services/text.js";
 import { isUuid } from "../services/validation.js";
 import { expiryThreshold } from "../lib/duration.js";
 import { pageSize } from "./complexity.js";
@@ -90,13 +91,13 @@ async function windowsCte(now: Date): Promise<Prisma.Sql> {
 
 function filters(entity: Entity, f: ListFilter): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
-  if (f.search) where.push(Prisma.sql`t.name ILIKE ${`%${f.search.replace(/[\\%_]/g, "\\$&")}%`}`);
+  if (f.search) where.push(Prisma.sql`t.name ILIKE ${`%${likeLiteral(f.search)}%`}`);
   if (f.teamId && entity === "VirtualKey") where.push(Prisma.sql`t."teamId" = ${f.teamId}::uuid`);
   if (f.customerId && entity === "Team") where.push(Prisma.sql`t."customerId" = ${f.customerId}::uuid`);
   if (f.customerId && entity === "VirtualKey") where.push(keysOfCustomer(f.customerId));
-  if (f.email && entity === "Customer") where.push(Prisma.sql`t.email = ${f.email.trim().toLowerCase()}`);
+  if (f.email && entity === "Customer") where.push(Prisma.sql`t.email = ${safeArg(f.email, "email filter").trim().toLowerCase()}`);
   if (f.isActive != null && entity === "VirtualKey") where.push(Prisma.sql`t."isActive" = ${f.isActive}`);
-  if (f.provider && entity === "VirtualKey") where.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProviderConfig" pc WHERE pc."virtualKeyId" = t.id AND pc.provider = ${f.provider})`);
+  if (f.provider && entity === "VirtualKey") where.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProviderConfig" pc WHERE pc."virtualKeyId" = t.id AND pc.provider = ${safeArg(f.provider, "provider filter", MAX_PROVIDER)})`);
   if (f.overBudget != null) {
     const over = Prisma.sql`EXISTS (SELECT 1 ${budgetsOf(entity, Prisma.sql`AND ${LIVE} AND b."currentUsage" >= ${EFFECTIVE_LIMIT}`)})`;
     where.push(f.overBudget ? over : Prisma.sql`NOT ${over}`);
