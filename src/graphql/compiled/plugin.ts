@@ -18,27 +18,22 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { RequestContext } from "../../context.js";
-import { authorizeCtx, customerScope, type ResourceType } from "../../services/access.js";
-import { withEntityIds } from "../ids.js";
-import { keysetPage, type Direction, type Entity, type ListFilter, type SortField } from "../keyset.js";
+import { authorizeCtx, type ResourceType } from "../../services/access.js";
+import type { Entity, ListFilter } from "../keyset.js";
+import { listKeysetPage, type ListArgs } from "../lists.js";
 import { fieldsOf, hasCandidates, objectSql, objectType, pickCandidates, responseKey, Unsupported, type Scope } from "./sql.js";
 
 /** Switch for tests that compare compiled reads with graphql-js execution; `served` counts compiled answers. */
 export const compiledReads = { enabled: true, served: 0 };
 
-const ROOTS: Record<string, { entity: Entity; resource: ResourceType; ids: boolean }> = {
-  customers: { entity: "Customer", resource: "customer", ids: false },
-  teams: { entity: "Team", resource: "team", ids: true },
-  virtualKeys: { entity: "VirtualKey", resource: "virtualKey", ids: true },
+const ROOTS: Record<string, { entity: Entity; resource: ResourceType }> = {
+  customers: { entity: "Customer", resource: "customer" },
+  teams: { entity: "Team", resource: "team" },
+  virtualKeys: { entity: "VirtualKey", resource: "virtualKey" },
 };
 
-interface RootArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-  filter?: (ListFilter & Record<string, unknown>) | null;
-  orderBy?: { field: SortField; direction: Direction } | null;
+interface RootArgs extends ListArgs {
+  filter?: ListFilter | null;
 }
 
 const json = JSON.stringify;
@@ -86,11 +81,9 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   }
   // Authorized as the resolver's `authScopes: { can: "read:<resource>" }`; a refusal is answered by graphql-js.
   authorizeCtx(ctx, "read", { type: root.resource });
-  const filter = args.filter ? (root.ids ? withEntityIds(args.filter) : args.filter) : {};
-  const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
   const withTotal = plan.some((p) => p.kind === "totalCount");
   // One statement: the page, its counts and each row's node as the response JSON (keyset.ts builds it per row).
-  const page = await keysetPage(root.entity, args, { ...filter, scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal, nodeSql);
+  const page = await listKeysetPage(root.entity, args, args.filter, ctx, withTotal, nodeSql);
   // Each node arrives as JSON text and is copied into the answer as is; only a node holding primary-budget
   // candidates (an owner with several budgets) is parsed to pick them.
   const nodeText = (n: unknown) => (hasCandidates(n as string) ? json(pickCandidates(JSON.parse(n as string))) : (n as string));

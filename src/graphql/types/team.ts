@@ -76,7 +76,7 @@ builder.queryFields((t) => ({
       type: Team,
       description: "Teams, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: TeamFilter }), orderBy: t.arg({ type: ListOrder }) },
-      resolve: (_root, args, ctx, info) => resolveList("Team", (q) => db.team.findMany(q), args, args.filter && withEntityIds(args.filter), ctx, info),
+      resolve: (_root, args, ctx, info) => resolveList("Team", (q) => db.team.findMany(q), args, args.filter, ctx, info),
     },
     { name: "TeamConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "TeamEdge" },

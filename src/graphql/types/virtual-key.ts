@@ -4,7 +4,7 @@ import { hashKey, maskKey } from "../../lib/api-keys.js";
 import { primaryBudget } from "../../services/limits.js";
 import { builder } from "../builder.js";
 import { isUuid } from "../../services/validation.js";
-import { entityId, noRow, withEntityIds } from "../ids.js";
+import { entityId, noRow } from "../ids.js";
 import { shortList } from "../complexity.js";
 import { ForbiddenError, UnauthenticatedError } from "../errors.js";
 import { anyExhausted, spendOf } from "../../services/limit-status.js";
@@ -107,7 +107,7 @@ builder.queryFields((t) => ({
       type: VirtualKey,
       description: "Virtual keys, filtered and sorted (default: oldest first).",
       args: { filter: t.arg({ type: VirtualKeyFilter }), orderBy: t.arg({ type: ListOrder }) },
-      resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter && withEntityIds(args.filter), ctx, info),
+      resolve: (_root, args, ctx, info) => resolveList("VirtualKey", (q) => db.virtualKey.findMany(q), args, args.filter, ctx, info),
     },
     { name: "VirtualKeyConnection", fields: (c) => ({ totalCount: c.int({ resolve: (conn) => conn.totalCount ?? 0 }) }) },
     { name: "VirtualKeyEdge" },
