@@ -75,13 +75,14 @@ function merge(rounds: Round[]): Round {
     latencies: [...a.latencies, ...b.latencies],
     serverCpu: a.serverCpu === undefined ? undefined : a.serverCpu + (b.serverCpu ?? 0),
     dbCpu: a.dbCpu + b.dbCpu,
+    clientCpu: a.clientCpu + b.clientCpu,
     bytes: a.bytes + b.bytes,
   }));
 }
 
 const fmt = (label: string, r: Round) =>
   `${label.padEnd(5)} ${(r.count / r.seconds).toFixed(1).padStart(8)} req/s  p50 ${pct(r.latencies, 0.5).toFixed(1).padStart(8)} ms  p99 ${pct(r.latencies, 0.99).toFixed(1).padStart(8)} ms  ` +
-  `server CPU ${r.serverCpu === undefined ? "     -" : (r.serverCpu / r.count).toFixed(1).padStart(6)} ms/req  db CPU ${(r.dbCpu / r.count).toFixed(1).padStart(6)} ms/req  ` +
+  `server CPU ${r.serverCpu === undefined ? "     -" : (r.serverCpu / r.count).toFixed(1).padStart(6)} ms/req  db CPU ${(r.dbCpu / r.count).toFixed(1).padStart(6)} ms/req  client CPU ${(r.clientCpu / r.count).toFixed(2).padStart(6)} ms/req  ` +
   `${(r.bytes / Math.max(r.count, 1) / 1024).toFixed(0)} KiB  n=${r.count}${r.errors ? ` errors=${r.errors}` : ""}`;
 
 async function measure(w: Workload, admin: pg.Pool, database: string): Promise<void> {

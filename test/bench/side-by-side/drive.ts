@@ -17,6 +17,8 @@ export interface Round {
   serverCpu?: number;
   /** CPU ms of the PostgreSQL backends connected to the benchmark database during the round. */
   dbCpu: number;
+  /** CPU ms of this (the load-generating) process during the round: the client's share of the machine. */
+  clientCpu: number;
   bytes: number;
 }
 
@@ -37,9 +39,10 @@ async function backendCpu(admin: pg.Pool, database: string): Promise<Map<number,
 
 /** Runs `shot` from `connections` concurrent loops for `seconds` (in-flight requests finish), measuring CPU. */
 export async function round(shot: Shot, connections: number, seconds: number, serverPid: number | undefined, admin: pg.Pool, database: string): Promise<Round> {
-  const r: Round = { count: 0, errors: 0, seconds: 0, latencies: [], dbCpu: 0, bytes: 0 };
+  const r: Round = { count: 0, errors: 0, seconds: 0, latencies: [], dbCpu: 0, clientCpu: 0, bytes: 0 };
   const db0 = await backendCpu(admin, database);
   const cpu0 = serverPid ? cpuMs(serverPid) : 0;
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
   await Promise.all(
@@ -58,6 +61,8 @@ export async function round(shot: Shot, connections: number, seconds: number, se
     }),
   );
   r.seconds = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
+  r.clientCpu = (client.user + client.system) / 1000;
   if (serverPid) r.serverCpu = cpuMs(serverPid) - cpu0;
   const db1 = await backendCpu(admin, database);
   for (const [pid, ms] of db1) r.dbCpu += ms - (db0.get(pid) ?? 0);
