@@ -263,20 +263,32 @@ export async function listVirtualKeysJson(ctx: RequestContext, q: VirtualKeyList
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const where: string[] = [];
+  // The same filters over the maintained counts (VirtualKeyCount, migration 20261130082151): a key is counted
+  // in `*` and in the scope of its own owner column, `team:<id>` or `customer:<id>`.
+  const counted: string[] = [];
   const scope = customerScope(ctx);
   if (scope) {
     const c = param(scope);
     // The teams' ids as an array (not EXISTS/IN): PostgreSQL combines the customerId and teamId indexes (BitmapOr)
     // instead of filtering every key (100k keys, a customer of 100: 528 → 0.3 ms).
     where.push(`(vk."customerId" = ${c}::uuid OR vk."teamId" = ANY (ARRAY(SELECT st.id FROM "Team" st WHERE st."customerId" = ${c}::uuid)))`);
+    counted.push(`vc.scope = ANY (ARRAY(SELECT 'team:' || st.id FROM "Team" st WHERE st."customerId" = ${c}::uuid UNION ALL SELECT 'customer:' || ${c}::uuid))`);
   }
   if (owners.length) {
-    where.push(`(${owners.map((o) => ("teamId" in o ? `vk."teamId" = ${param(o.teamId)}::uuid` : `vk."customerId" = ${param(o.customerId)}::uuid`)).join(" OR ")})`);
+    const ps = owners.map((o) => ("teamId" in o ? ["teamId", "team", param(o.teamId)] : ["customerId", "customer", param(o.customerId)]));
+    where.push(`(${ps.map(([column, , p]) => `vk."${column}" = ${p}::uuid`).join(" OR ")})`);
+    counted.push(`vc.scope IN (${ps.map(([, kind, p]) => `'${kind}:' || ${p}::uuid`).join(", ")})`);
   }
   if (q.search) where.push(`vk.name ILIKE ${param(`%${likeLiteral(q.search)}%`)}`);
   const filter = where.join(" AND ") || "true";
   const paging = page.paginated ? ` OFFSET ${param(page.offset)} LIMIT ${param(page.limit)}` : "";
-  const total = page.paginated ? `(SELECT count(*) FROM "VirtualKey" vk WHERE ${filter})::int` : "NULL::int";
+  // A search counts its matches (bounded by the trigram index); every other filter reads the maintained counts,
+  // a few rows whatever the table's size (count(*) of 100k keys: ~4 ms of database CPU).
+  const total = !page.paginated
+    ? "NULL::int"
+    : q.search
+      ? `(SELECT count(*) FROM "VirtualKey" vk WHERE ${filter})::int`
+      : `(SELECT COALESCE(sum(vc.n), 0) FROM "VirtualKeyCount" vc WHERE ${counted.length ? counted.join(" AND ") : "vc.scope = '*'"})::int`;
   const [found] = await rawSql.query<{ ids: string[]; total: number | null }>(
     `SELECT ARRAY(SELECT vk.id FROM "VirtualKey" vk WHERE ${filter} ORDER BY vk."createdAt", vk.id${paging})::text[] AS ids, ${total} AS total`,
     values,
