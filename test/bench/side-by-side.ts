@@ -162,8 +162,8 @@ async function main(): Promise<void> {
 
     if (scales.includes("5k")) {
       for (const [first, keys] of [[50, 10], [10, 5]] as const) {
-        const targets: Target[] = [{ label: "ours", pid: ours.child.pid, shot: async () => (await oursHttp.graphql(oursNested, { first, keys })).text.length }];
-        if (peerHttp) targets.push({ label: "peer", pid: peer!.child.pid, shot: async () => (await peerHttp.graphql(peerNested, { first, keys })).text.length });
+        const targets: Target[] = [{ label: "ours", pid: ours.child.pid, shot: async () => (await oursHttp.graphqlText(oursNested, { first, keys })).length }];
+        if (peerHttp) targets.push({ label: "peer", pid: peer!.child.pid, shot: async () => (await peerHttp.graphqlText(peerNested, { first, keys })).length });
         targets.push({ label: "floor", shot: async () => (await floor(floorNested, [first, keys])).length });
         await measure(
           {
@@ -219,7 +219,7 @@ async function main(): Promise<void> {
           {
             name: `GraphQL virtualKeys(first:100) ${label} @${scale}`,
             targets: [
-              { label: "ours", pid: ours.child.pid, shot: async () => (await oursHttp.graphql(query, variables)).text.length },
+              { label: "ours", pid: ours.child.pid, shot: async () => (await oursHttp.graphqlText(query, variables)).length },
               { label: "floor", shot: async () => (await floor(floorKeyset(totalCount), values)).length },
             ],
             check: async () => sameLeaves("ours vs floor", keysetIds((await oursHttp.graphql(query, variables)).data), floorKeysetIds(JSON.parse(await floor(floorKeyset(totalCount), values)))),
@@ -229,8 +229,8 @@ async function main(): Promise<void> {
         );
       }
     }
-    oursHttp.close();
-    peerHttp?.close();
+    await oursHttp.close();
+    await peerHttp?.close();
     summary();
   } finally {
     seedClient?.release();
