@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import { createComplexityRule } from "@pothos/plugin-complexity";
 import { validate, type ASTVisitor, type DocumentNode, type ValidationContext } from "graphql";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
@@ -9,11 +8,12 @@ import { createGraphQLError, createYoga, type Plugin, type YogaLogger } from "gr
 import type { Config } from "../config.js";
 import { createContext, type RequestContext } from "../context.js";
 import type { Logger } from "../logger.js";
-import { registry } from "../metrics.js";
 import { authenticate, type Authentication } from "../services/principals.js";
 import { asDomainError } from "../services/prisma-errors.js";
 import { armorPlugins, boundedParserCache } from "./armor.js";
 import { useCompiledReads } from "./compiled/plugin.js";
+import { createLane } from "./fast-lane.js";
+import { prometheusPlugin } from "./metrics.js";
 import { maskError } from "./errors.js";
 import { exampleTabs, overviewQuery } from "./examples.js";
 import { schema } from "./schema.js";
@@ -118,34 +118,16 @@ function persistedOperations(file: string, allowArbitraryOperations: boolean): P
   });
 }
 
-/**
- * GraphQL metrics on the process registry (served by the edge at /metrics): operations by type, their latency,
- * errors by phase. Operation names are not labels (callers choose them: unbounded).
- */
-const metrics = (): Plugin =>
-  usePrometheus({
-    registry,
-    endpoint: false,
-    skipIntrospection: true,
-    metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_envelop_phase_validate: true,
-      graphql_envelop_phase_execute: true,
-    },
-    labels: { operationName: false, fieldName: false, typeName: false, path: false, url: false },
-  });
-
 /** The GraphQL endpoint (/graphql) as a Fetch handler; errors are masked except DomainErrors. */
 export function createGraphqlHandler(config: Config, logger: Logger) {
-  const plugins: Plugin[] = [metrics(), getParamsAreJson, ...armorPlugins({ introspection: config.GRAPHQL_INTROSPECTION })];
+  const plugins: Plugin[] = [prometheusPlugin(), getParamsAreJson, ...armorPlugins({ introspection: config.GRAPHQL_INTROSPECTION })];
   if (config.GRAPHQL_CSRF_PREVENTION) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }));
   if (config.GRAPHQL_PERSISTED_OPERATIONS) plugins.push(persistedOperations(config.GRAPHQL_PERSISTED_OPERATIONS, config.GRAPHQL_ALLOW_ARBITRARY_OPERATIONS));
   plugins.push(queryLimits(config.GRAPHQL_MAX_DEPTH, config.GRAPHQL_MAX_COMPLEXITY));
   if (!config.GRAPHQL_INTROSPECTION) plugins.push(disableIntrospection);
-  plugins.push(documentValidationCache(), useCompiledReads());
-  return createYoga<{ requestId?: string; auth?: Authentication; clientAddress?: string | null }, RequestContext>({
+  const lane = createLane({ schema, maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY, enabled: !config.GRAPHQL_PERSISTED_OPERATIONS });
+  plugins.push(documentValidationCache(), useCompiledReads(lane.admit));
+  const yoga = createYoga<{ requestId?: string; auth?: Authentication; clientAddress?: string | null }, RequestContext>({
     schema,
     graphqlEndpoint: "/graphql",
     // Who is calling was decided at the HTTP edge (src/rest/app.ts); called directly (tests), yoga decides it here.
@@ -164,4 +146,15 @@ export function createGraphqlHandler(config: Config, logger: Logger) {
     logging: yogaLogger(logger),
     plugins,
   });
+  type ServerContext = { requestId?: string; auth?: Authentication; clientAddress?: string | null };
+  const contextFor = (request: Request, { requestId, auth, clientAddress }: ServerContext & { auth: Authentication }) => () =>
+    createContext(request, { vkMandatory: config.VK_MANDATORY, requestId, principal: auth.principal, authProblem: auth.problem, clientAddress: clientAddress ?? null });
+  return {
+    /** The lane first when the edge says who is calling (fast-lane.ts); yoga for everything else. */
+    fetch: async (request: Request, server?: ServerContext): Promise<Response> => {
+      if (!server?.auth) return yoga.fetch(request, server ?? {});
+      const answer = await lane.answer(request, contextFor(request, { ...server, auth: server.auth }));
+      return answer instanceof Response ? answer : yoga.fetch(answer, server);
+    },
+  };
 }

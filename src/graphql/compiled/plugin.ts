@@ -10,6 +10,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  type DocumentNode,
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -87,10 +88,19 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   // Each node arrives as JSON text and is copied into the answer as is; only a node holding primary-budget
   // candidates (an owner with several budgets) is parsed to pick them.
   const nodeText = (n: unknown) => (hasCandidates(n as string) ? json(pickCandidates(JSON.parse(n as string))) : (n as string));
-  const edges = () =>
-    `[${page.ids
-      .map((_, i) => object(edgePlan!.map((p) => [p.key, p.kind === "cursor" ? json(page.cursors[i]) : p.kind === "node" ? nodeText(page.nodes[i]) : json(edge.name)])))
-      .join(",")}]`;
+  // Each edge as `{"key":value,…}` in selection order, written straight into one string (a cursor is base64url:
+  // nothing in it needs escaping).
+  const typename = json(edge.name);
+  const edgeParts = (edgePlan ?? []).map((p, j) => [`${j ? "," : "{"}${json(p.key)}:`, p.kind] as const);
+  const edges = () => {
+    let out = "[";
+    for (let i = 0; i < page.ids.length; i++) {
+      if (i) out += ",";
+      for (const [prefix, kind] of edgeParts) out += prefix + (kind === "cursor" ? `"${page.cursors[i]}"` : kind === "node" ? nodeText(page.nodes[i]) : typename);
+      out += "}";
+    }
+    return out + "]";
+  };
   const info = { __typename: pageInfo.name, hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null };
   return object(
     plan.map((p): [string, string] => {
@@ -117,19 +127,36 @@ async function compiledResponse(schema: GraphQLSchema, operation: OperationDefin
   }
   return `{"data":${object(data)}}`;
 }
-export function useCompiledReads(): Plugin {
+/**
+ * The response JSON text of a compiled read, or null when the operation does not compile (graphql-js then runs
+ * it). `rawVariables` are the request's, coerced here as graphql-js would; invalid ones are left to graphql-js.
+ */
+export async function compiledAnswer(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  rawVariables: Record<string, unknown> | null | undefined,
+  ctx: RequestContext,
+): Promise<string | null> {
+  if (!compiledReads.enabled) return null;
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== "query") return null;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (coerced.errors) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const text = await compiledResponse(schema, operation, { fragments, variables: coerced.coerced, aliases: 0 }, ctx);
+  if (text !== null) compiledReads.served++;
+  return text;
+}
+
+/** The compiled reads as a yoga plugin; `onServed` hears of every document it answered (the fast lane admits it). */
+export function useCompiledReads(onServed?: (context: unknown, document: DocumentNode) => void): Plugin {
   return {
     onExecute: async ({ args, setResultAndStopExecution }) => {
-      if (!compiledReads.enabled) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      if (!operation || operation.operation !== "query") return;
-      const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
-      if (coerced.errors) return;
-      const fragments: Record<string, FragmentDefinitionNode> = {};
-      for (const d of args.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-      const text = await compiledResponse(args.schema, operation, { fragments, variables: coerced.coerced, aliases: 0 }, args.contextValue as unknown as RequestContext);
+      const text = await compiledAnswer(args.schema, args.document, args.operationName, args.variableValues as Record<string, unknown> | null, args.contextValue as unknown as RequestContext);
       if (text === null) return;
-      compiledReads.served++;
+      onServed?.(args.contextValue, args.document);
       // yoga writes `stringify(result)` as the body: the text is sent as built; `data` is parsed only if read.
       let data: unknown;
       setResultAndStopExecution({
