@@ -37,11 +37,26 @@ export interface ListFilter {
   scope?: string | undefined;
 }
 
+/** What the page statement builds per row besides its id and cursor (the compiled reads, src/graphql/compiled/). */
+export interface PageShape {
+  /** SQL of each row's node over the row aliased `t0` (json-select compile()), returned in `nodes`. */
+  node?: string | undefined;
+  /**
+   * SQL of each row's whole edge as JSON text over the row aliased `t0`, given the SQL that stands for its cursor
+   * (to be put inside a JSON string): the page's edges then come back as ONE JSON array text in `edges`, in
+   * answer order, which no one parses; `ids` and `nodes` stay empty and `cursors` holds every cursor.
+   */
+  edge?: ((cursor: string) => string) | undefined;
+}
+
 export interface KeysetPage {
+  /** Empty when the page was built as `edges`. */
   ids: string[];
   /** Each row's node as the `node` SQL expression built it (empty without `node`). */
   nodes: unknown[];
   cursors: string[];
+  /** The edges' JSON array text (PageShape.edge). */
+  edges?: string;
   totalCount: number | null;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -54,7 +69,30 @@ const invalid = (message: string, field: string) => new ValidationError(message,
 
 /** JSON.stringify([field, dir, sv, id]) built as a string (no array per row; field and dir need no escaping, ids are UUIDs). */
 function encodeCursor(field: SortField, dir: Direction, sv: string, id: string): string {
-  return Buffer.from(`["${field}","${dir}",${JSON.stringify(sv)},"${id}"]`).toString("base64url");
+  return encodeCursorJson(field, dir, JSON.stringify(sv), id);
+}
+
+/** encodeCursor of a sort value given as its JSON string text. */
+const encodeCursorJson = (field: SortField, dir: Direction, svJson: string, id: string) => Buffer.from(`["${field}","${dir}",${svJson},"${id}"]`).toString("base64url");
+
+/**
+ * Where a row's cursor goes in an edge built by PostgreSQL (PageShape.edge): U+0001, the sort value as a JSON
+ * string (to_json escapes a text as JSON.stringify does), U+0002, the id, U+0001. JSON text never holds a raw
+ * control character, so splitting the page's text at U+0001 finds exactly these; they are replaced by the cursor.
+ */
+const CURSOR_MARK = "\u0001";
+const cursorMarkSql = (field: SortField) => `chr(1) || to_json(${svText(field)})::text || chr(2) || t0.id::text || chr(1)`;
+
+/** The edges' text with each cursor mark replaced by its cursor; the cursors in order. */
+function withCursors(text: string, field: SortField, dir: Direction): { edges: string; cursors: string[] } {
+  const parts = text.split(CURSOR_MARK);
+  const cursors: string[] = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const mark = parts[i]!;
+    const cut = mark.indexOf("\u0002");
+    cursors.push((parts[i] = encodeCursorJson(field, dir, mark.slice(0, cut), mark.slice(cut + 1))));
+  }
+  return { edges: parts.join(""), cursors };
 }
 
 function decodeCursor(cursor: string, field: SortField, dir: Direction, arg: string): { sv: string; id: string } {
@@ -161,8 +199,9 @@ export function preparedName(text: string, filtered: boolean): string | undefine
   return name;
 }
 
-const svText = (field: SortField) =>
-  field === "CREATED_AT" ? Prisma.sql`to_char(t0.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : Prisma.sql`t0.sv::text`;
+function svText(field: SortField): string {
+  return field === "CREATED_AT" ? `to_char(t0.sv AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` : `t0.sv::text`;
+}
 
 /**
  * One page of ids in (sort value, id) order, with the counts relay needs.
@@ -179,8 +218,9 @@ export async function keysetPage(
   dir: Direction,
   now: Date,
   withTotal: boolean,
-  node?: string,
+  shape: PageShape = {},
 ): Promise<KeysetPage> {
+  const { node, edge } = shape;
   if (args.first != null && args.last != null) throw invalid("Use either first or last, not both", "last");
   if (args.after != null && args.before != null) throw invalid("Use either after or before, not both", "before");
   if (args.first != null && args.before != null) throw invalid("Use first with after, or last with before", "before");
@@ -190,7 +230,7 @@ export async function keysetPage(
   const size = pageSize(args);
   const cursorArg = backward ? "before" : "after";
   const cursor = args[cursorArg] ? decodeCursor(args[cursorArg], field, dir, cursorArg) : null;
-  const empty = { ids: [], nodes: [], cursors: [], totalCount: 0, hasNextPage: false, hasPreviousPage: false };
+  const empty = { ids: [], nodes: [], cursors: [], ...(edge ? { edges: "[]" } : {}), totalCount: 0, hasNextPage: false, hasPreviousPage: false };
   if ((filter.teamId && !isUuid(filter.teamId)) || (filter.customerId && !isUuid(filter.customerId))) return empty;
 
   const scanAsc = (dir === "ASC") !== backward;
@@ -210,25 +250,35 @@ export async function keysetPage(
   const order = (alias: string) => Prisma.raw(`${alias}.sv ${scanAsc ? "ASC" : "DESC"}, ${alias}.id ${scanAsc ? "ASC" : "DESC"}`);
   // With a node, the page carries the whole row (t.*: a CREATED_AT page is an index scan reading ~size heap tuples);
   // the node is built for the first `size` rows only, the extra one just tells whether there are more.
+  const pageRows = Prisma.sql`(SELECT * FROM page p ORDER BY ${order("p")} LIMIT ${size}) t0`;
+  const selected = edge
+    ? // In answer order: the scan's, reversed for a backward page.
+      Prisma.sql`(SELECT COALESCE('[' || string_agg(${Prisma.raw(edge(cursorMarkSql(field)))}, ',' ORDER BY ${Prisma.raw(`t0.sv ${dir}, t0.id ${dir}`)}) || ']', '[]')
+             FROM ${pageRows}) AS edges`
+    : Prisma.sql`COALESCE((SELECT json_agg(json_build_array(t0.id, ${Prisma.raw(svText(field))}${node ? Prisma.raw(`, ${node}`) : Prisma.empty}) ORDER BY ${order("t0")})
+             FROM ${pageRows}), '[]'::json) AS rows`;
   const sql = Prisma.sql`
     WITH ${needsWindows ? await windowsCte(now) : Prisma.empty}
-    page AS (SELECT ${node ? Prisma.sql`t.*` : Prisma.sql`t.id`}, ${sv} AS sv ${matching(after)} ORDER BY sv ${scan}, t.id ${scan} LIMIT ${size + 1})
+    page AS (SELECT ${node || edge ? Prisma.sql`t.*` : Prisma.sql`t.id`}, ${sv} AS sv ${matching(after)} ORDER BY sv ${scan}, t.id ${scan} LIMIT ${size + 1})
     SELECT ${!withTotal ? Prisma.sql`NULL::int` : entity === "VirtualKey" && !chosen.length ? maintainedKeyCount(filter.scope) : Prisma.sql`(SELECT count(*)::int ${matching([])})`} AS total,
            ${at ? Prisma.sql`EXISTS (SELECT 1 ${matching(before)})` : Prisma.sql`FALSE`} AS beyond,
            EXISTS (SELECT 1 FROM page OFFSET ${size}) AS more,
-           COALESCE((SELECT json_agg(json_build_array(t0.id, ${svText(field)}${node ? Prisma.raw(`, ${node}`) : Prisma.empty}) ORDER BY ${order("t0")})
-             FROM (SELECT * FROM page p ORDER BY ${order("p")} LIMIT ${size}) t0), '[]'::json) AS rows`;
+           ${selected}`;
   // Straight through the driver (like enforcement's statements): Prisma's raw-query path costs more CPU than the page.
-  const [result] = await rawSql.query<{ total: number | null; beyond: boolean; more: boolean; rows: unknown }>(sql.text, sql.values, preparedName(sql.text, chosen.length > 0));
-  const rows = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string, unknown?][];
+  const [result] = await rawSql.query<{ total: number | null; beyond: boolean; more: boolean; rows?: unknown; edges?: string }>(sql.text, sql.values, preparedName(sql.text, chosen.length > 0));
   const more = result!.more;
+  const counts = {
+    totalCount: result!.total === null ? null : Number(result!.total),
+    hasNextPage: backward ? result!.beyond : more,
+    hasPreviousPage: backward ? more : result!.beyond,
+  };
+  if (edge) return { ids: [], nodes: [], ...withCursors(result!.edges!, field, dir), ...counts };
+  const rows = (typeof result!.rows === "string" ? JSON.parse(result!.rows) : result!.rows) as [string, string, unknown?][];
   if (backward) rows.reverse();
   return {
     ids: rows.map((r) => r[0]),
     nodes: node ? rows.map((r) => r[2]) : [],
     cursors: rows.map(([id, sv]) => encodeCursor(field, dir, sv, id)),
-    totalCount: result!.total === null ? null : Number(result!.total),
-    hasNextPage: backward ? result!.beyond : more,
-    hasPreviousPage: backward ? more : result!.beyond,
+    ...counts,
   };
 }

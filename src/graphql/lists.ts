@@ -6,7 +6,7 @@ import type { RequestContext } from "../context.js";
 import { compile } from "../db/json-select.js";
 import { builder } from "./builder.js";
 import { withEntityIds } from "./ids.js";
-import { keysetPage, type Direction, type Entity, type ListFilter, type PageArgs, type SortField } from "./keyset.js";
+import { keysetPage, type PageShape, type Direction, type Entity, type ListFilter, type PageArgs, type SortField } from "./keyset.js";
 
 export const ListSortField = builder.enumType("ListSortField", {
   values: {
@@ -70,9 +70,9 @@ export interface ListArgs extends PageArgs {
  * The keyset page of a top-level list as its resolver and the compiled reads (src/graphql/compiled) both read it:
  * default order, owner ids given as relay ids decoded, the caller's customer scope, `node` built per row.
  */
-export function listKeysetPage(entity: Entity, args: ListArgs, filter: ListFilter | null | undefined, ctx: RequestContext, withTotal: boolean, node?: string) {
+export function listKeysetPage(entity: Entity, args: ListArgs, filter: ListFilter | null | undefined, ctx: RequestContext, withTotal: boolean, shape?: PageShape) {
   const order = args.orderBy ?? { field: "CREATED_AT", direction: "ASC" };
-  return keysetPage(entity, args, { ...(filter && withEntityIds(filter)), scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal, node);
+  return keysetPage(entity, args, { ...(filter && withEntityIds(filter)), scope: customerScope(ctx) }, order.field, order.direction, ctx.now(), withTotal, shape);
 }
 
 /**
@@ -90,7 +90,7 @@ export async function resolveList<T extends { id: string }>(
 ): Promise<ListConnection<T>> {
   const query = queryFromInfo({ context: ctx, info, path: ["edges", "node"] });
   const node = compile(entity, query);
-  const page = await listKeysetPage(entity, args, filter, ctx, selects(info, "totalCount"), node?.object);
+  const page = await listKeysetPage(entity, args, filter, ctx, selects(info, "totalCount"), { node: node?.object });
   const nodes = node ? page.nodes.map((v) => node.hydrate(v as unknown[]) as T) : await inPageOrder(page.ids, (ids) => findMany({ ...query, where: { id: { in: ids } }, relationLoadStrategy: LIST_LOAD_STRATEGY }));
   const edges = page.ids.flatMap((_id, i) => (nodes[i] ? [{ cursor: page.cursors[i]!, node: nodes[i] }] : []));
   return {

@@ -145,6 +145,23 @@ describe("compiled reads answer what graphql-js answers", () => {
     });
   }
 
+  it("cursors of names that need escaping are graphql-js's, byte for byte, in both directions", async () => {
+    for (const odd of ['"quoted" \\ back', "emoji 🚀 ✓", "line\u2028sep", "tab\there", "üñí"]) {
+      expect((await rest("POST", "/api/governance/virtual-keys", { name: `${prefix}-odd ${odd}` })).status).toBe(200);
+    }
+    for (const direction of ["ASC", "DESC"]) {
+      const query = `query($s: String!) { virtualKeys(first: 4, filter: { search: $s }, orderBy: { field: NAME, direction: ${direction} }) {
+        pageInfo { startCursor endCursor hasNextPage } edges { cursor node { name } } } }`;
+      const r = await compare(query, { s: `${prefix}-odd` });
+      expect(r.data.virtualKeys.edges).toHaveLength(4);
+      const after = await compare(
+        `query($s: String!, $a: String) { virtualKeys(first: 4, after: $a, filter: { search: $s }, orderBy: { field: NAME, direction: ${direction} }) { edges { cursor node { name } } } }`,
+        { s: `${prefix}-odd`, a: r.data.virtualKeys.pageInfo.endCursor },
+      );
+      expect(after.data.virtualKeys.edges).toHaveLength(1);
+    }
+  });
+
   it("the nested read is 1 statement per root field; unsupported shapes fall back with the same answer", async () => {
     expect(await statements(battery[0]![1], battery[0]![2])).toBe(1);
     expect(await statements(battery[2]![1], {})).toBe(2);

@@ -28,7 +28,7 @@ async function pageAll(field: SortField, dir: Direction, backward: boolean) {
   let cursor: string | null = null;
   for (let i = 0; i < 10; i++) {
     const args = backward ? { last: 2, before: cursor } : { first: 2, after: cursor };
-    const page = await keysetPage("VirtualKey", args, { scope: customer }, field, dir, new Date(), true, node.object);
+    const page = await keysetPage("VirtualKey", args, { scope: customer }, field, dir, new Date(), true, { node: node.object });
     expect(page.totalCount).toBe(5);
     const rows = page.nodes.map((v) => node.hydrate(v as unknown[]) as { id: string; name: string });
     expect(rows.map((r) => r.id)).toEqual(page.ids);
@@ -69,7 +69,7 @@ describe("prepared keyset pages (customer scope, no filter)", () => {
 
 describe("cursors", () => {
   it("are base64url of JSON [field, direction, sort value, id]", async () => {
-    const page = await keysetPage("VirtualKey", { first: 5 }, { scope: customer }, "NAME", "DESC", new Date(), false, node.object);
+    const page = await keysetPage("VirtualKey", { first: 5 }, { scope: customer }, "NAME", "DESC", new Date(), false, { node: node.object });
     const names = keys.map((k) => k.name).sort().reverse();
     expect(page.cursors.map((c) => JSON.parse(Buffer.from(c, "base64url").toString("utf8")))).toEqual(page.ids.map((id, i) => ["NAME", "DESC", names[i], id]));
   });

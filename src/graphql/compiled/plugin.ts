@@ -83,24 +83,15 @@ async function rootField(schema: GraphQLSchema, node: FieldNode, scope: Scope, c
   // Authorized as the resolver's `authScopes: { can: "read:<resource>" }`; a refusal is answered by graphql-js.
   authorizeCtx(ctx, "read", { type: root.resource });
   const withTotal = plan.some((p) => p.kind === "totalCount");
-  // One statement: the page, its counts and each row's node as the response JSON (keyset.ts builds it per row).
-  const page = await listKeysetPage(root.entity, args, args.filter, ctx, withTotal, nodeSql);
-  // Each node arrives as JSON text and is copied into the answer as is; only a node holding primary-budget
-  // candidates (an owner with several budgets) is parsed to pick them.
-  const nodeText = (n: unknown) => (hasCandidates(n as string) ? json(pickCandidates(JSON.parse(n as string))) : (n as string));
-  // Each edge as `{"key":value,…}` in selection order, written straight into one string (a cursor is base64url:
-  // nothing in it needs escaping).
-  const typename = json(edge.name);
-  const edgeParts = (edgePlan ?? []).map((p, j) => [`${j ? "," : "{"}${json(p.key)}:`, p.kind] as const);
-  const edges = () => {
-    let out = "[";
-    for (let i = 0; i < page.ids.length; i++) {
-      if (i) out += ",";
-      for (const [prefix, kind] of edgeParts) out += prefix + (kind === "cursor" ? `"${page.cursors[i]}"` : kind === "node" ? nodeText(page.nodes[i]) : typename);
-      out += "}";
-    }
-    return out + "]";
-  };
+  // One statement: the page, its counts and each edge as the response JSON (cursor and node included, keys in
+  // selection order), the page's edges as ONE text copied into the answer as is. Only a page holding primary-budget
+  // candidates (an owner with several budgets) is parsed, to pick them.
+  const edgeSql = (cursor: string) =>
+    `'{' || ${edgePlan!
+      .map((p, j) => `'${j ? "," : ""}${json(p.key)}:' || ${p.kind === "cursor" ? `'"' || ${cursor} || '"'` : p.kind === "node" ? nodeSql! : `'${json(edge.name)}'`}`)
+      .join(" || ")} || '}'`;
+  const page = await listKeysetPage(root.entity, args, args.filter, ctx, withTotal, { edge: edgePlan ? edgeSql : () => `'{}'` });
+  const edges = () => (hasCandidates(page.edges!) ? json(pickCandidates(JSON.parse(page.edges!))) : page.edges!);
   const info = { __typename: pageInfo.name, hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.cursors[0] ?? null, endCursor: page.cursors.at(-1) ?? null };
   return object(
     plan.map((p): [string, string] => {
