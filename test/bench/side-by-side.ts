@@ -15,7 +15,7 @@
  * TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { execFileSync, execSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -143,7 +143,9 @@ async function main(): Promise<void> {
     await seedTo(5_000);
     console.log(`seeded 5,000 keys; starting the servers (${tree.dir === root ? "this checkout" : env.BENCH_REF})`);
     const profile = env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE_DIR)}`] : [];
-    const ours = await spawnServer(process.execPath, [...profile, "--import", "tsx", "src/main.ts"], tree.dir, {
+    // As `npm start` runs it: its node flags (package.json), on src/ through tsx.
+    const startFlags = (JSON.parse(readFileSync(path.join(tree.dir, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.match(/--[\w-]+=\S+/g) ?? [];
+    const ours = await spawnServer(process.execPath, [...startFlags, ...profile, "--import", "tsx", "src/main.ts"], tree.dir, {
       DATABASE_URL: dbUrl,
       PORT: "0",
       HOST: "127.0.0.1",
