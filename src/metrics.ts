@@ -27,11 +27,20 @@ const httpDuration = new Histogram({
 
 const methods = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+/** The counter and histogram children of one label set (prom-client hashes a labels object on every call). */
+const httpSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+
 /** One answered request. `route` is the matched pattern, or null (then "unmatched": raw paths never become labels). */
 export function observeHttp(method: string, route: string | null, status: number, seconds: number): void {
-  const labels = { method: methods.has(method) ? method : "other", route: route ?? "unmatched", status: String(status) };
-  httpRequests.inc(labels);
-  httpDuration.observe(labels, seconds);
+  const key = `${method} ${status} ${route}`;
+  let series = httpSeries.get(key);
+  if (!series) {
+    const labels = { method: methods.has(method) ? method : "other", route: route ?? "unmatched", status: String(status) };
+    series = { count: httpRequests.labels(labels), duration: httpDuration.labels(labels) };
+    if (httpSeries.size < 10_000) httpSeries.set(key, series); // bounded like the labels (patterns, statuses)
+  }
+  series.count.inc();
+  series.duration.observe(seconds);
 }
 
 export type EnforcementOperation = "check" | "record";

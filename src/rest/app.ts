@@ -7,10 +7,10 @@
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { compress } from "hono/compress";
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX, compress } from "hono/compress";
 import { contextStorage } from "hono/context-storage";
 import { cors } from "hono/cors";
-import { requestId, type RequestIdVariables } from "hono/request-id";
+import type { RequestIdVariables } from "hono/request-id";
 import { matchedRoutes } from "hono/route";
 import { secureHeaders } from "hono/secure-headers";
 import { getPath } from "hono/utils/url";
@@ -75,7 +75,8 @@ export interface GraphqlEndpoint {
 }
 
 /** @hono/node-server passes the Node request as `incoming`; in-process calls (tests) pass nothing. */
-type Bindings = { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+type Incoming = { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined>; readableEnded?: boolean };
+type Bindings = { incoming?: Incoming } | undefined;
 type Env = { Bindings: Bindings; Variables: RequestIdVariables & { auth: Authentication; clientAddress: string | null } };
 
 /** GET /: where everything lives. */
@@ -96,11 +97,16 @@ const CORS_HEADERS = ["content-type", "authorization", "x-request-id", "x-graphq
 const isGraphql = (path: string) => path === "/graphql" || path.startsWith("/graphql/");
 const isDocs = (path: string) => path === "/docs" || path.startsWith("/docs/");
 const rawPath = (c: Context) => new URL(c.req.url).pathname;
+/** Whether the raw path percent-decodes: without a `%` in the URL it does (URL parsing only adds valid escapes). */
+const rawPathDecodes = (c: Context) => !c.req.url.includes("%") || pathDecodes(rawPath(c));
 /** The raw path for an error message: at most 100 characters (issue #9: messages never echo a whole input). */
 const quotedPath = (c: Context) => quote(rawPath(c));
 
 /** Empty segments are ignored (`//a/b/` routes like `/a/b`), as the Bifrost routes always did. */
-const routingPath = (request: Request) => `/${getPath(request).split("/").filter(Boolean).join("/")}`;
+const routingPath = (request: Request) => {
+  const path = getPath(request);
+  return path.includes("//") || (path.length > 1 && path.endsWith("/")) ? `/${path.split("/").filter(Boolean).join("/")}` : path;
+};
 
 function pathDecodes(path: string): boolean {
   try {
@@ -121,14 +127,8 @@ function setHeader(c: Context<Env>, name: string, value: string): void {
   }
 }
 
-/**
- * requestId() stages its header with c.header() before the handler runs; Hono drops staged headers when a
- * handler returns a Response of its own (honojs/hono#4992), as every route here does. Set it on the way out.
- */
-const echoRequestId: MiddlewareHandler<Env> = async (c, next) => {
-  await next();
-  setHeader(c, "x-request-id", c.get("requestId"));
-};
+/** A caller's request id is kept when it is sane: 1‥128 of A-Z a-z 0-9 _ - = (what hono/request-id accepted). */
+const saneRequestId = /^[\w\-=]{1,128}$/;
 
 /** Reads a body to its end, at most `max` bytes: false when it is longer (or fails). */
 async function readToEnd(body: ReadableStream<Uint8Array>, max: number): Promise<boolean> {
@@ -148,6 +148,22 @@ async function readToEnd(body: ReadableStream<Uint8Array>, max: number): Promise
 }
 
 /**
+ * Whether the request may carry body bytes nobody read, decided without touching `request.body`: with
+ * @hono/node-server that getter builds a full undici Request (AbortSignal, web streams) for every request.
+ * GET and HEAD never get a body from @hono/node-server; a Node request read to its end, or one without
+ * content-length and transfer-encoding, has none left. Otherwise (and in process, without a Node request) ask.
+ */
+function mayHaveBody(c: Context<Env>): boolean {
+  const method = c.req.method;
+  if (method === "GET" || method === "HEAD") return false;
+  const incoming = c.env?.incoming;
+  if (!incoming?.headers) return true; // in process (tests may pass only a peer address)
+  if (incoming.readableEnded) return false;
+  const length = incoming.headers["content-length"];
+  return incoming.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
+/**
  * A body nobody read (an answer given before the route reads it: 400 bad path encoding, 401, 429, 404, 405, a
  * DELETE with a body) is read here, before the answer goes out: left unread, @hono/node-server drains it after
  * the response and closes the keep-alive connection when that takes over 500 ms (a busy event loop), and the
@@ -156,28 +172,77 @@ async function readToEnd(body: ReadableStream<Uint8Array>, max: number): Promise
  * the 413, then closes); any other body over the limit is not read to its end, and its answer closes the
  * connection (`Connection: close`) so that no client sends another request on it.
  */
-function readUnreadBody(maxBytes: number): MiddlewareHandler<Env> {
+async function readUnreadBody(c: Context<Env>, maxBytes: number): Promise<void> {
+  if (c.res.status === 413 || !mayHaveBody(c)) return;
+  const request = c.req.raw;
+  if (!request.body || request.bodyUsed) return;
+  if (!(await readToEnd(request.body, maxBytes))) setHeader(c, "connection", "close");
+}
+
+/**
+ * The edge's own work for every request, in one middleware (each Hono middleware is one more async frame):
+ * - the request id: a sane `x-request-id` kept, else a new UUID; echoed on every answer, set on the way out
+ *   (Hono drops headers staged with c.header() when a handler returns a Response of its own, honojs/hono#4992);
+ * - one access line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms,
+ *   request id; the pattern is the first route matching the request (the one that answers, or would have
+ *   answered a 413), null when none does; and the request's metrics;
+ * - an unread body read before the answer goes out (readUnreadBody).
+ */
+function edge(logger: Logger, maxBodyBytes: number): MiddlewareHandler<Env> {
   return async (c, next) => {
+    const started = performance.now();
+    const incomingId = c.req.header("x-request-id");
+    const requestId = incomingId !== undefined && saneRequestId.test(incomingId) ? incomingId : crypto.randomUUID();
+    c.set("requestId", requestId);
     await next();
-    const request = c.req.raw;
-    if (c.res.status === 413 || !request.body || request.bodyUsed) return;
-    if (!(await readToEnd(request.body, maxBytes))) setHeader(c, "connection", "close");
+    const ms = performance.now() - started;
+    const route = matchedRoutes(c).find((r) => r.path !== "*" && r.path !== "/*")?.path ?? null; // not middleware
+    const status = c.res.status;
+    logger.info({ reqId: requestId, method: c.req.method, route, status, ms: Math.round(ms * 10) / 10 }, "request"); // outside contextStorage()
+    observeHttp(c.req.method, route, status, ms / 1000);
+    await readUnreadBody(c, maxBodyBytes);
+    setHeader(c, "x-request-id", requestId);
   };
 }
 
 /**
- * One line per request: method, route pattern (never the raw path: ids and keys stay out), status, ms, request
- * id. The pattern is the first route matching the request (the one that answers, or would have answered a 413);
- * null when none does.
+ * hono/body-limit, without building a full undici Request to see whether there is a body (it reads
+ * `request.body` first): GET and HEAD have none; a Node request with a content-length and no transfer-encoding
+ * is judged by its length, as body-limit does. Anything else (chunked, in process) goes through body-limit.
  */
-function accessLog(logger: Logger): MiddlewareHandler<Env> {
+function limitBody(maxSize: number, onError: () => Response): MiddlewareHandler<Env> {
+  const limit = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    const headers = c.env?.incoming?.headers;
+    const length = headers?.["content-length"];
+    if (typeof length === "string" && headers?.["transfer-encoding"] === undefined) return parseInt(length || "0", 10) > maxSize ? Promise.resolve(onError()) : next();
+    return limit(c, next);
+  };
+}
+
+const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
+const noTransform = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
+
+/**
+ * hono/compress when the client accepts an encoding. Without `accept-encoding`, what compress() would do: only
+ * `Vary: Accept-Encoding` on an answer it would compress, set on the answer's own headers (compress() sets it with
+ * c.header(), which makes @hono/node-server rebuild every answer as a full Response read back as a stream).
+ */
+function compression(): MiddlewareHandler<Env> {
+  const gzip = compress();
   return async (c, next) => {
-    const started = performance.now();
+    if (c.req.header("accept-encoding") !== undefined) return gzip(c, next);
     await next();
-    const ms = performance.now() - started;
-    const route = matchedRoutes(c).find((r) => r.path !== "*" && r.path !== "/*")?.path ?? null; // not middleware
-    logger.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
-    observeHttp(c.req.method, route, c.res.status, ms / 1000);
+    const headers = c.res.headers;
+    const length = headers.get("content-length");
+    const type = headers.get("content-type");
+    const cacheControl = headers.get("cache-control");
+    if (c.res.status === 206 || headers.has("content-encoding") || headers.has("transfer-encoding") || c.req.method === "HEAD" || (length && Number(length) < 1024)) return;
+    if (!type || !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) || (cacheControl && noTransform.test(cacheControl))) return;
+    const vary = headers.get("vary");
+    if (vary !== "*" && !(vary && varyAcceptEncoding.test(vary))) setHeader(c, "vary", vary ? `${vary}, Accept-Encoding` : "Accept-Encoding");
   };
 }
 
@@ -242,19 +307,16 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   const apiHeaders = secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
   const pageHeaders = secureHeaders(); // GraphiQL's page runs inline scripts and styles: no CSP there
 
-  app.use(requestId({ limitLength: 128 }));
+  app.use(edge(logger, config.MAX_BODY_BYTES));
   app.use(contextStorage()); // log lines written while serving a request carry its reqId (src/logger.ts)
-  app.use(echoRequestId);
-  app.use(readUnreadBody(config.MAX_BODY_BYTES));
-  app.use(accessLog(logger));
   app.use((c, next) => (isGraphql(c.req.path) ? pageHeaders(c, next) : isDocs(c.req.path) ? pageHeaders(c, next) /* docs.ts sets its own CSP */ : apiHeaders(c, next)));
   if (config.CORS_ORIGINS.length > 0) {
     const origin = config.CORS_ORIGINS.includes("*") ? "*" : [...config.CORS_ORIGINS];
     app.use(cors({ origin, allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE"], allowHeaders: CORS_HEADERS, exposeHeaders: ["x-request-id"], maxAge: 600 }));
   }
-  app.use(compress());
-  app.use(bodyLimit({ maxSize: config.MAX_BODY_BYTES, onError: () => errorResponse(413, tooLarge) }));
-  app.use(async (c, next) => (!isGraphql(c.req.path) && !pathDecodes(rawPath(c)) ? errorResponse(400, "Invalid path encoding") : next()));
+  app.use(compression());
+  app.use(limitBody(config.MAX_BODY_BYTES, () => errorResponse(413, tooLarge)));
+  app.use(async (c, next) => (!isGraphql(c.req.path) && !rawPathDecodes(c) ? errorResponse(400, "Invalid path encoding") : next()));
 
   app.get("/", (c) => c.json(INDEX));
   app.all("/health", (c) => c.json({ status: "ok", database: config.database.kind }));
