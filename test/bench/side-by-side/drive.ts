@@ -93,6 +93,7 @@ export function httpClient(base: string, sockets: number) {
   return {
     get: request.bind(null, "GET"),
     graphqlText,
+    post: request.bind(null, "POST"),
     graphql: async (query: string, variables: object) => {
       const text = await graphqlText(query, variables);
       const parsed = JSON.parse(text) as { data?: any; errors?: unknown };
