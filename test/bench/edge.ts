@@ -6,7 +6,8 @@
  * ref>, that commit's server runs alongside (same database) so a change is measured A/B in one run.
  * Every server runs as deployed (NODE_ENV=production, LOG_LEVEL=info, stdout to a file); rounds alternate A/B/C/C/B/A.
  * Prints req/s, p50/p99, server CPU ms/req (from /proc) and, per workload, ours − floor (the cost of our stack).
- * Env: BENCH_SECONDS (per round, default 2), BENCH_CONNECTIONS (default 1,10), BENCH_ONLY (regex on workload
+ * Our servers run with `npm start`'s node flags (package.json), on src/ through tsx. About a minute without BENCH_REF.
+ * Env: BENCH_SECONDS (per round, default 1.5), BENCH_CONNECTIONS (default 1,10), BENCH_ONLY (regex on workload
  * names), BENCH_REF, BENCH_PROFILE_DIR (our server runs with --cpu-prof there), TEST_DATABASE_URL (admin URL).
  */
 import { execFileSync, execSync, spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +21,7 @@ import { floorKeyset, floorRestPage, oursKeyset } from "./side-by-side/lists.js"
 import { seedCustomers } from "./side-by-side/seed.js";
 
 const env = process.env;
-const seconds = Number(env.BENCH_SECONDS ?? 2);
+const seconds = Number(env.BENCH_SECONDS ?? 1.5);
 const connectionCounts = (env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
 const only = env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null;
 const adminUrl = env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -110,9 +111,10 @@ async function main(): Promise<void> {
     await seed.end();
     const serverEnv = { DATABASE_URL: dbUrl, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", MIGRATE_ON_START: "false" };
     const profile = env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(env.BENCH_PROFILE_DIR)}`] : [];
-    const ours = await start("ours", [...profile, "--import", "tsx", "src/main.ts"], root, serverEnv);
+    const startFlags = (dir: string) => (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.match(/--[\w-]+=\S+/g) ?? [];
+    const ours = await start("ours", [...startFlags(root), ...profile, "--import", "tsx", "src/main.ts"], root, serverEnv);
     servers.push(ours);
-    const ref = refDir ? await start("ref", ["--import", "tsx", "src/main.ts"], refDir, serverEnv) : undefined;
+    const ref = refDir ? await start("ref", [...startFlags(refDir), "--import", "tsx", "src/main.ts"], refDir, serverEnv) : undefined;
     if (ref) servers.push(ref);
     const health = await (await fetch(`http://127.0.0.1:${ours.port}/health`)).text();
     const floor = await start("floor", [path.join(root, "test/bench/edge/floor.mjs")], root, { DATABASE_URL: dbUrl, REST_SQL: floorRestPage, KEYSET_SQL: floorKeyset(false), HEALTH: health });
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
         const rounds = new Map<string, Round[]>();
         for (const t of order) {
           const shot = w.shot(t.http);
-          for (let i = 0; i < 200; i++) await shot(); // warm (JIT)
+          for (const until = performance.now() + 300; performance.now() < until; ) await shot(); // warm (JIT)
           rounds.set(t.label, [...(rounds.get(t.label) ?? []), await round(shot, connections, seconds, t.server.child.pid, monitor, name)]);
         }
         console.log(`\n${w.name}, ${connections} connection(s), load average ${load()}`);
