@@ -106,15 +106,35 @@ function bounded(value: Record<string, unknown>): Record<string, unknown> {
   return walk(value, 0) as Record<string, unknown>;
 }
 
+/** Lean loggers for the access lines, one per createLogger() logger (same level and destination). */
+const requestLoggers = new WeakMap<Logger, Logger>();
+
 /**
- * The process logger. `destination` defaults to stdout, written synchronously: one write per line, nothing held
- * in memory, so no line is lost however the process ends. pino's default (asynchronous, no minimum length) sent
- * every line through the libuv thread pool; measured on GET /health at 1 connection that cost ~0.04 ms of server
- * CPU per request more than writing synchronously, and buffering (minLength 8 KiB) saved nothing measurable
- * over synchronous writes (tests pass a stream to read the lines).
+ * stdout, batched: lines are held until 4 KiB are waiting or 250 ms have passed, then written at once; everything
+ * held is written synchronously when the process exits (pino: process.exit() on SIGTERM/SIGINT, a fatal error, the
+ * end of the event loop); only a SIGKILL or the kernel's OOM killer loses the last 250 ms. Measured on GET /health
+ * (server CPU per request, same run): pino's default (asynchronous, each line its own write through the libuv
+ * thread pool) vs one synchronous write per line vs batched: 1 connection 0.159 / 0.122 / 0.108-0.120 ms,
+ * 10 connections 0.066 / 0.065-0.095 / 0.061-0.081 ms (the access line is one write per request).
+ */
+function stdout(): DestinationStream {
+  const destination = pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      /* destroyed (stdout closed): nothing more can be written */
+    }
+  }, 250).unref();
+  return destination;
+}
+
+/**
+ * The process logger. `destination` defaults to stdout (tests pass a stream to read the lines).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino(
+  const dest = destination ?? stdout();
+  const logger = pino(
     {
       level,
       mixin: () => {
@@ -137,7 +157,30 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         censor: "[redacted]",
       },
     },
-    destination ?? pino.destination({ fd: 1, sync: true }),
+    dest,
   );
+  requestLoggers.set(logger, pino({ level }, dest));
+  return logger;
+}
+
+/** What the access line says about one request. */
+export interface RequestLine {
+  reqId: string;
+  method: string;
+  route: string | null;
+  status: number;
+  ms: number;
+}
+
+/**
+ * The access line of one request (`msg: "request"`), at info. Its fields are bounded by construction (a route
+ * pattern, a status, a duration; the id and method are clipped and masked like any string), so it is written by
+ * a lean sibling of the logger, without the general lines' walk, redaction and hooks (~10 µs per request less).
+ */
+export function logRequest(logger: Logger, line: RequestLine): void {
+  const lean = requestLoggers.get(logger);
+  if (!lean) return void logger.info(line, "request");
+  if (!lean.isLevelEnabled("info")) return;
+  lean.info({ reqId: clip(line.reqId, 128), method: clip(line.method, 32), route: line.route, status: line.status, ms: line.ms }, "request");
 }
 export type { Logger };

@@ -91,6 +91,7 @@ async function afterListening(): Promise<void> {
     if (!envCredentialsConfigured(config) && !(await hasActiveManagementKeys(new Date()))) {
       logger.warn("no credentials configured: the management and enforcement APIs answer only loopback clients (set ADMIN_TOKEN, or ADMIN_USERNAME and ADMIN_PASSWORD, to open them to the network)");
     }
+    logger.flush(); // the startup lines now, not with the next batch (src/logger.ts)
   } catch (err) {
     if (!stopping) logger.error({ err }, "could not read the management keys");
   }
@@ -129,5 +130,6 @@ server.listen(config.PORT, config.HOST, () => {
     { host: config.HOST, port, database: describeDatabase(config.database) },
     `listening on ${base} with ${describeDatabase(config.database)}: GraphQL and GraphiQL at /graphql, REST at /api/governance (reference at /docs, /openapi.json), health at /health and /ready, metrics at /metrics`,
   );
+  logger.flush();
   void afterListening();
 });

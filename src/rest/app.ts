@@ -18,7 +18,7 @@ import type { Config } from "../config.js";
 import { createContext } from "../context.js";
 import { authorizeCtx } from "../services/access.js";
 import { authenticate, type Authentication } from "../services/principals.js";
-import type { Logger } from "../logger.js";
+import { logRequest, type Logger } from "../logger.js";
 import { observeHttp, registry } from "../metrics.js";
 import { readiness } from "../services/readiness.js";
 import { quote } from "../services/text.js";
@@ -198,7 +198,7 @@ function edge(logger: Logger, maxBodyBytes: number): MiddlewareHandler<Env> {
     const ms = performance.now() - started;
     const route = matchedRoutes(c).find((r) => r.path !== "*" && r.path !== "/*")?.path ?? null; // not middleware
     const status = c.res.status;
-    logger.info({ reqId: requestId, method: c.req.method, route, status, ms: Math.round(ms * 10) / 10 }, "request"); // outside contextStorage()
+    logRequest(logger, { reqId: requestId, method: c.req.method, route, status, ms: Math.round(ms * 10) / 10 });
     observeHttp(c.req.method, route, status, ms / 1000);
     await readUnreadBody(c, maxBodyBytes);
     setHeader(c, "x-request-id", requestId);

@@ -3,7 +3,8 @@
  * tests cannot see because @hono/node-server is not in the way there. A body nobody read is read before the
  * answer and the connection stays usable; a content-length over the limit is 413 from the header; a chunked one
  * is 413 while reading; request ids, secure headers and Vary on every answer; compression when accepted; one
- * access line per request with its reqId, all of them written by the time the process stops on SIGTERM.
+ * access line per request with its reqId: batched (src/logger.ts), written within a second while serving and all
+ * of them by the time the process stops on SIGTERM.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -104,6 +105,13 @@ describe(`the edge over real HTTP (${engine})`, () => {
       expect(res.status).toBe(413);
       expect(JSON.parse(res.body.toString())).toMatchObject({ status_code: 413, error: { message: `Request body too large: the limit is ${MiB} bytes` } });
     }
+  });
+
+  it("access lines are batched, written within a second while the server runs", async () => {
+    await send("GET", "/health");
+    const id = ids.at(-1)!;
+    for (let waited = 0; waited < 2_000 && !server.logs.some((l) => l.includes(`"reqId":"${id}"`)); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(server.logs.filter((l) => l.includes(`"reqId":"${id}"`))).toHaveLength(1);
   });
 
   it("one access line per request with its reqId, all written when the process stops", async () => {
