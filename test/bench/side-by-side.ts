@@ -9,7 +9,8 @@
  * separate processes (server CPU per request from /proc); database CPU is that of the backends connected to the
  * benchmark database. Answers are compared (leaf rows / page ids) before timing; rounds run A/B/C/C/B/A.
  * Both servers run as deployed: NODE_ENV=production (graphql-js skips its development-only instanceof checks).
- * Env: BENCH_SECONDS (per round, default 5), BENCH_CONNECTIONS (default 1,10), BENCH_ONLY (regex on workload
+ * Env: BENCH_SECONDS (per round, default 5), BENCH_WARMUP (untimed seconds per target and connection count before its
+ * rounds, default 1), BENCH_CONNECTIONS (default 1,10), BENCH_ONLY (regex on workload
  * names), BENCH_SCALES (5k,10k,100k), BENCH_PEER=0 (skip PostGraphile), BENCH_REF (git ref: our server is run from
  * that commit, exported to a temporary directory), BENCH_PROFILE_DIR (our server runs with --cpu-prof there),
  * TEST_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres).
@@ -27,6 +28,7 @@ import { KEYS_PER_CUSTOMER, seedCustomers, TEAMS_PER_CUSTOMER } from "./side-by-
 
 const env = process.env;
 const seconds = Number(env.BENCH_SECONDS ?? 5);
+const warmup = Number(env.BENCH_WARMUP ?? 1);
 const connectionCounts = (env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
 const only = env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null;
 const scales = (env.BENCH_SCALES ?? "5k,10k,100k").split(",");
@@ -91,8 +93,9 @@ async function measure(w: Workload, admin: pg.Pool, database: string): Promise<v
   for (const connections of connectionCounts) {
     const order = [...w.targets, ...[...w.targets].reverse()];
     const rounds = new Map<string, Round[]>();
+    // Every target runs untimed for BENCH_WARMUP seconds before the timed rounds (JIT, pools, caches).
+    for (const t of w.targets) await round(t.shot, connections, warmup, undefined, admin, database);
     for (const t of order) {
-      await t.shot(); // warm
       rounds.set(t.label, [...(rounds.get(t.label) ?? []), await round(t.shot, connections, seconds, t.pid, admin, database)]);
     }
     console.log(`\n${w.name}, ${connections} connection(s), load average ${load()}`);
