@@ -83,14 +83,22 @@ const encodeCursorJson = (field: SortField, dir: Direction, svJson: string, id: 
 const CURSOR_MARK = "\u0001";
 const cursorMarkSql = (field: SortField) => `chr(1) || to_json(${svText(field)})::text || chr(2) || t0.id::text || chr(1)`;
 
-/** The edges' text with each cursor mark replaced by its cursor; the cursors in order. */
+/**
+ * The edges' text with each cursor mark replaced by its cursor; the cursors in order. Every cursor's JSON is
+ * written into one buffer and each cursor is a base64url slice of it (no Buffer per row).
+ */
 function withCursors(text: string, field: SortField, dir: Direction): { edges: string; cursors: string[] } {
   const parts = text.split(CURSOR_MARK);
+  const prefix = `["${field}","${dir}",`;
+  const buffer = Buffer.allocUnsafe(3 * text.length + (prefix.length + 4) * parts.length);
   const cursors: string[] = [];
+  let end = 0;
   for (let i = 1; i < parts.length; i += 2) {
     const mark = parts[i]!;
     const cut = mark.indexOf("\u0002");
-    cursors.push((parts[i] = encodeCursorJson(field, dir, mark.slice(0, cut), mark.slice(cut + 1))));
+    const start = end;
+    end += buffer.write(`${prefix}${mark.slice(0, cut)},"${mark.slice(cut + 1)}"]`, end);
+    cursors.push((parts[i] = buffer.toString("base64url", start, end)));
   }
   return { edges: parts.join(""), cursors };
 }
