@@ -29,7 +29,7 @@ import { customerRoutes } from "./customers.js";
 import { enforcementRoutes } from "./enforcement.js";
 import { registerDocs } from "./docs.js";
 import { errorResponse, toErrorResponse } from "./errors.js";
-import { isJsonContentType, readJson, type Route } from "./http.js";
+import { isJsonContentType, jsonResponse, readJson, type Route } from "./http.js";
 import { limitRoutes } from "./limits.js";
 import { mcpRoutes } from "./mcp.js";
 import { modelConfigRoutes } from "./model-configs.js";
@@ -318,13 +318,14 @@ export function createHttpApp(config: Config, logger: Logger, graphql?: GraphqlE
   app.use(limitBody(config.MAX_BODY_BYTES, () => errorResponse(413, tooLarge)));
   app.use(async (c, next) => (!isGraphql(c.req.path) && !rawPathDecodes(c) ? errorResponse(400, "Invalid path encoding") : next()));
 
-  app.get("/", (c) => c.json(INDEX));
-  app.all("/health", (c) => c.json({ status: "ok", database: config.database.kind }));
-  app.get("/ready", async (c) => {
+  app.get("/", () => jsonResponse(INDEX));
+  const health = { status: "ok", database: config.database.kind };
+  app.all("/health", () => jsonResponse(health));
+  app.get("/ready", async () => {
     const state = await readiness();
-    return state.ready ? c.json({ status: "ready", database: config.database.kind }) : errorResponse(503, `Not ready: ${state.reason}`);
+    return state.ready ? jsonResponse({ status: "ready", database: config.database.kind }) : errorResponse(503, `Not ready: ${state.reason}`);
   });
-  app.get("/openapi.json", (c) => c.json(openApi()));
+  app.get("/openapi.json", () => jsonResponse(openApi()));
   registerDocs(app);
   app.use(authentication(config, logger));
   // Metrics name routes, keys' activity and pool sizes: admin and viewer only once credentials are configured.
