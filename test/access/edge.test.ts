@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createApp } from "../../src/server.js";
@@ -81,8 +81,9 @@ describe("no credential configured: loopback only (real server on 0.0.0.0)", () 
     expect((await get("127.0.0.1", "/api/governance/customers", { forwarded: "for=203.0.113.5" })).status).toBe(403);
   });
 
-  it("says so in one startup line", () => {
-    expect(server.logs.filter((l) => l.includes("answer only loopback clients"))).toHaveLength(1);
+  it("says so in one startup line", async () => {
+    // Written after listening (it reads the database) through the batched stdout (src/logger.ts): wait for it.
+    await vi.waitFor(() => expect(server.logs.filter((l) => l.includes("answer only loopback clients"))).toHaveLength(1), { timeout: 10_000, interval: 50 });
   });
 });
 
