@@ -19,12 +19,12 @@ import { root } from "../helpers/process.js";
 import { httpClient, pct, round, type Round, type Shot } from "./side-by-side/drive.js";
 import { floorKeyset, floorRestPage, oursKeyset } from "./side-by-side/lists.js";
 import { seedCustomers } from "./side-by-side/seed.js";
+import { adminUrl, benchDatabase } from "./database.js";
 
 const env = process.env;
 const seconds = Number(env.BENCH_SECONDS ?? 1.5);
 const connectionCounts = (env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number);
 const only = env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null;
-const adminUrl = env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const work = mkdtempSync(path.join(os.tmpdir(), "gov-bench-edge-"));
 
@@ -92,13 +92,8 @@ const summary: string[] = [];
 
 async function main(): Promise<void> {
   console.log(`edge benchmark: ${os.cpus().length} cores, load average ${load()}, ${seconds}s per round, rounds A/B/C/C/B/A`);
-  const name = `gov_bench_edge_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  const db = await benchDatabase("gov_bench_edge");
+  const { name, url: dbUrl } = db;
   const monitor = new pg.Pool({ connectionString: adminUrl, max: 1 });
   const servers: Server[] = [];
   const clients: ReturnType<typeof httpClient>[] = [];
@@ -160,8 +155,7 @@ async function main(): Promise<void> {
     for (const c of clients) await c.close();
     for (const s of servers) await s.stop();
     await monitor.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     rmSync(work, { recursive: true, force: true });
   }
 }

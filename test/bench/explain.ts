@@ -17,25 +17,20 @@ import { root } from "../helpers/process.js";
 import { oursKeyset } from "./side-by-side/lists.js";
 import { oursNested } from "./side-by-side/nested.js";
 import { KEYS_PER_CUSTOMER, seedCustomers } from "./side-by-side/seed.js";
+import { benchDatabase } from "./database.js";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const keys = Number(process.env.EXPLAIN_KEYS ?? 100_000);
 const only = process.env.EXPLAIN_ONLY ? new RegExp(process.env.EXPLAIN_ONLY) : null;
 const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|DEALLOCATE|SET|SHOW)\b/i;
 
-const name = `gov_bench_explain_${process.pid}_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const client = new pg.Client({ connectionString: url.toString() });
+const db = await benchDatabase("gov_bench_explain");
+const client = new pg.Client({ connectionString: db.url });
 try {
-  execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: url.toString() }, stdio: "ignore" });
+  execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, stdio: "ignore" });
   await client.connect();
   await seedCustomers(client, 0, keys / KEYS_PER_CUSTOMER);
-  await openDatabase({ kind: "postgres", url: url.toString() }, { captureQueries: true, poolSize: 2 });
-  const yoga = createGraphqlHandler(loadConfig({ ...process.env, DATABASE_URL: url.toString(), GRAPHQL_MAX_COMPLEXITY: "1000000000", GRAPHQL_MAX_DEPTH: "50" }), createLogger("silent"));
+  await openDatabase({ kind: "postgres", url: db.url }, { captureQueries: true, poolSize: 2 });
+  const yoga = createGraphqlHandler(loadConfig({ ...process.env, DATABASE_URL: db.url, GRAPHQL_MAX_COMPLEXITY: "1000000000", GRAPHQL_MAX_DEPTH: "50" }), createLogger("silent"));
   const graphql = async (query: string, variables: object) => {
     const res = await yoga.fetch(new Request("http://bench/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) }));
     const body = (await res.json()) as { errors?: unknown };
@@ -71,6 +66,5 @@ try {
 } finally {
   await closeDatabase();
   await client.end().catch(() => {});
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
 }

@@ -11,7 +11,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
 import { loadConfig } from "../../src/config.js";
 import { closeDatabase, db, onQuery, openDatabase } from "../../src/db/client.js";
 import type { Prisma } from "../../src/generated/prisma/client.js";
@@ -20,24 +19,18 @@ import { loadEffectiveLimits } from "../../src/graphql/types/effective-limits.js
 import { createGraphqlHandler } from "../../src/graphql/yoga.js";
 import { createLogger } from "../../src/logger.js";
 import { root } from "../helpers/process.js";
+import { benchDatabase } from "./database.js";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const [CUSTOMERS, TEAMS, KEYS] = [50, 10, 10];
 
 async function withDatabase<T>(body: (url: string) => Promise<T>): Promise<T> {
-  const name = `gov_bench_join_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const db = await benchDatabase("gov_bench_join");
   try {
-    execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: url.toString() }, stdio: "ignore" });
-    return await body(url.toString());
+    execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, stdio: "ignore" });
+    return await body(db.url);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
   }
 }
 

@@ -12,20 +12,15 @@ import { listEnvelope, virtualKey } from "../../src/rest/serialize.js";
 import { listVirtualKeys } from "../../src/services/virtual-keys.js";
 import { root } from "../helpers/process.js";
 import { seedCustomers } from "./side-by-side/seed.js";
+import { benchDatabase } from "./database.js";
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `gov_bench_serialize_${process.pid}_${Date.now()}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE "${name}"`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const client = new pg.Client({ connectionString: url.toString() });
+const db = await benchDatabase("gov_bench_serialize");
+const client = new pg.Client({ connectionString: db.url });
 try {
-  execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: url.toString() }, stdio: "ignore" });
+  execFileSync("npx", ["prisma", "migrate", "deploy", "--config", "prisma/prisma.config.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: db.url }, stdio: "ignore" });
   await client.connect();
   await seedCustomers(client, 0, 1);
-  await openDatabase({ kind: "postgres", url: url.toString() }, { poolSize: 2 });
+  await openDatabase({ kind: "postgres", url: db.url }, { poolSize: 2 });
   const page = await listVirtualKeys(createContext(), { limit: "100", offset: "0" });
   const time = (label: string, f: () => string) => {
     for (let i = 0; i < 200; i++) f(); // warm up
@@ -52,6 +47,5 @@ try {
 } finally {
   await closeDatabase();
   await client.end();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await db.drop();
 }

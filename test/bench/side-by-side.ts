@@ -25,6 +25,7 @@ import { httpClient, pct, round, spawnServer, type Child, type Round, type Shot 
 import { cursorOf, floorKeyset, floorKeysetIds, floorRestIds, floorRestPage, keysetIds, oursKeyset, restIds } from "./side-by-side/lists.js";
 import { floorLeaves, floorNested, oursLeaves, oursNested, peerLeaves, peerNested } from "./side-by-side/nested.js";
 import { KEYS_PER_CUSTOMER, seedCustomers, TEAMS_PER_CUSTOMER } from "./side-by-side/seed.js";
+import { adminUrl, benchDatabase } from "./database.js";
 
 const env = process.env;
 const seconds = Number(env.BENCH_SECONDS ?? 5);
@@ -33,7 +34,6 @@ const connectionCounts = (env.BENCH_CONNECTIONS ?? "1,10").split(",").map(Number
 const only = env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : null;
 const scales = (env.BENCH_SCALES ?? "5k,10k,100k").split(",");
 const withPeer = env.BENCH_PEER !== "0";
-const adminUrl = env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
 interface Target {
@@ -122,13 +122,8 @@ function sameLeaves(label: string, a: string[], b: string[]): void {
 async function main(): Promise<void> {
   console.log(`side-by-side benchmark: ${os.cpus().length} cores, load average ${load()}, ${seconds}s per round, rounds A/B/C/C/B/A`);
   const tree = sourceTree();
-  const name = `gov_bench_sbs_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const dbUrl = url.toString();
+  const db = await benchDatabase("gov_bench_sbs");
+  const { name, url: dbUrl } = db;
   const children: Child[] = [];
   const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
   pool.on("error", () => {}); // DROP DATABASE … WITH (FORCE) ends an idle client that is still closing
@@ -242,8 +237,7 @@ async function main(): Promise<void> {
     for (const c of children) await c.stop();
     await pool.end();
     await monitor.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await db.drop();
     tree.cleanup();
   }
 }
